@@ -1,0 +1,1 @@
+//! RSA-PSS request signing and credentials (owned by the auth/rest work).

@@ -1,0 +1,1 @@
+//! Local L2 order book built from snapshots and deltas.

@@ -1,0 +1,1 @@
+//! Where the exchange lives: REST and WebSocket base URLs per environment.

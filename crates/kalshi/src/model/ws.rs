@@ -1,0 +1,1 @@
+//! WebSocket wire messages (commands, responses, channel payloads).

@@ -1,0 +1,1 @@
+//! Typed REST client for the Trade API.

@@ -1,0 +1,1 @@
+//! WebSocket feed: one signed connection, a desired subscription set, typed messages.

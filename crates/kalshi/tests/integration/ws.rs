@@ -1,0 +1,1 @@
+//! WebSocket feed behaviour tests.

@@ -1,0 +1,31 @@
+//! `cargo xtask test`: the project's one test command, identical locally and in CI.
+
+use crate::run_step;
+
+/// Entry point of `cargo xtask test`.
+pub fn run() -> Result<(), String> {
+    crate::setup::run()?;
+    run_step("format", "cargo", &["fmt", "--all", "--check"], &[])?;
+    run_step(
+        "clippy",
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
+    run_step(
+        "docs",
+        "cargo",
+        &["doc", "--workspace", "--no-deps"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
+    run_step("tests", "cargo", &["test", "--workspace"], &[])?;
+    eprintln!("xtask: all checks passed");
+    Ok(())
+}
