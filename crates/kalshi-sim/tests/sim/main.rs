@@ -1,0 +1,13 @@
+//! End-to-end tests of the simulator's network layer over real sockets: signatures, the
+//! REST surface with Kalshi's shapes (decoded with `kalshi::model`, which is strict about
+//! vocabularies and numbers), error bodies, faults and the binary's CLI contract.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod auth;
+mod cli;
+mod errors;
+mod faults;
+mod harness;
+mod live;
+mod markets;
+mod orders;

@@ -1,1 +1,0 @@
-//! WebSocket wire messages (commands, responses, channel payloads).

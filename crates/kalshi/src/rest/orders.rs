@@ -1,0 +1,232 @@
+//! Order endpoints: reading orders (`/portfolio/orders`) and V2 order entry
+//! (`/portfolio/events/orders`: create, amend, decrease, cancel, batch create/cancel).
+//!
+//! Only creates that carry a `client_order_id` are retried automatically: the exchange
+//! rejects a repeated id (409 `order_already_exists`), so a retry can never double an
+//! order. Every other write is sent exactly once; on a timeout the caller should look the
+//! order up before trying again.
+
+use futures_util::Stream;
+use reqwest::Method;
+
+use super::client::{Call, Client, segment};
+use super::error::Error;
+use super::paginate::paginate;
+use crate::model::order::{
+    GetOrderQueuePositionResponse, GetOrderQueuePositionsResponse, GetOrderResponse,
+    GetOrdersParams, GetOrdersResponse, GetQueuePositionsParams, Order, OrderQueuePosition,
+};
+use crate::model::order_batch::{
+    BatchCancelOrder, BatchCancelOrderResult, BatchCancelOrdersRequest, BatchCancelOrdersResponse,
+    BatchCreateOrderResult, BatchCreateOrdersRequest, BatchCreateOrdersResponse,
+};
+use crate::model::order_entry::{
+    AmendOrderRequest, AmendOrderResponse, CancelOrderParams, CancelOrderResponse,
+    CreateOrderRequest, CreateOrderResponse, DecreaseOrderRequest, DecreaseOrderResponse,
+};
+
+/// Whether a create may be repeated safely: it names itself with a `client_order_id`.
+fn has_client_order_id(req: &CreateOrderRequest) -> bool {
+    req.client_order_id
+        .as_deref()
+        .is_some_and(|id| !id.is_empty())
+}
+
+fn order_path(order_id: &str, suffix: &str) -> Result<String, Error> {
+    Ok(format!(
+        "/portfolio/events/orders/{}{suffix}",
+        segment("order id", order_id)?
+    ))
+}
+
+impl Client {
+    /// `GET /portfolio/orders`: one page of the account's orders matching `params`.
+    ///
+    /// # Errors
+    /// [`Error::NoCredentials`] without credentials; any other [`Error`] of the send path.
+    pub async fn orders(&self, params: &GetOrdersParams) -> Result<GetOrdersResponse, Error> {
+        self.send(
+            Call::get("/portfolio/orders")
+                .signed()
+                .query(params.to_query()),
+        )
+        .await
+    }
+
+    /// All orders matching `params` as a stream, following cursors.
+    ///
+    /// # Errors
+    /// The stream yields any [`Error`] of a page fetch, or [`Error::TooManyPages`], and ends.
+    pub fn orders_stream(
+        &self,
+        params: GetOrdersParams,
+    ) -> impl Stream<Item = Result<Order, Error>> + Send + 'static {
+        let client = self.clone();
+        let first = params.cursor.clone();
+        paginate("GET /portfolio/orders", self.max_pages(), move |cursor| {
+            let client = client.clone();
+            let mut p = params.clone();
+            p.cursor = cursor.or_else(|| first.clone());
+            async move { client.orders(&p).await }
+        })
+    }
+
+    /// `GET /portfolio/orders/{order_id}`: one order's full state.
+    ///
+    /// # Errors
+    /// [`Error::Api`] with status 404 for an unknown order; [`Error::NoCredentials`];
+    /// any other [`Error`] of the send path.
+    pub async fn order(&self, order_id: &str) -> Result<Order, Error> {
+        let path = format!("/portfolio/orders/{}", segment("order id", order_id)?);
+        let r: GetOrderResponse = self.send(Call::get(path).signed()).await?;
+        Ok(r.order)
+    }
+
+    /// `GET /portfolio/orders/{order_id}/queue_position`: contracts ahead of the order at
+    /// its price level.
+    ///
+    /// # Errors
+    /// [`Error::NoCredentials`]; any other [`Error`] of the send path.
+    pub async fn order_queue_position(
+        &self,
+        order_id: &str,
+    ) -> Result<GetOrderQueuePositionResponse, Error> {
+        let path = format!(
+            "/portfolio/orders/{}/queue_position",
+            segment("order id", order_id)?
+        );
+        self.send(Call::get(path).signed()).await
+    }
+
+    /// `GET /portfolio/orders/queue_positions`: queue positions of resting orders.
+    ///
+    /// # Errors
+    /// [`Error::NoCredentials`]; any other [`Error`] of the send path.
+    pub async fn queue_positions(
+        &self,
+        params: &GetQueuePositionsParams,
+    ) -> Result<Vec<OrderQueuePosition>, Error> {
+        let call = Call::get("/portfolio/orders/queue_positions")
+            .signed()
+            .query(params.to_query());
+        let r: GetOrderQueuePositionsResponse = self.send(call).await?;
+        Ok(r.queue_positions)
+    }
+
+    /// `POST /portfolio/events/orders`: places an order (V2, YES-book `side`/`price`).
+    /// Retried on 429/5xx/timeouts only if it carries a `client_order_id`.
+    ///
+    /// # Errors
+    /// [`Error::Api`] for a rejected order (400 `invalid_order`, 409
+    /// `order_already_exists` or `market_closed`, …); [`Error::NoCredentials`]; any other
+    /// [`Error`] of the send path. After [`Error::Timeout`] without a `client_order_id`
+    /// the order may or may not exist.
+    pub async fn create_order(
+        &self,
+        order: &CreateOrderRequest,
+    ) -> Result<CreateOrderResponse, Error> {
+        let call = Call::write(Method::POST, "/portfolio/events/orders")
+            .json(order)?
+            .idempotent(has_client_order_id(order));
+        self.send(call).await
+    }
+
+    /// `POST /portfolio/events/orders/{order_id}/amend`: new price and/or new *total*
+    /// size (filled + desired remaining), keeping the order id.
+    ///
+    /// # Errors
+    /// [`Error::Api`] if the exchange refuses (mismatched ticker/side, closed market, …);
+    /// [`Error::NoCredentials`]; any other [`Error`] of the send path.
+    pub async fn amend_order(
+        &self,
+        order_id: &str,
+        amend: &AmendOrderRequest,
+    ) -> Result<AmendOrderResponse, Error> {
+        let call = Call::write(Method::POST, order_path(order_id, "/amend")?).json(amend)?;
+        self.send(call).await
+    }
+
+    /// `POST /portfolio/events/orders/{order_id}/decrease`: shrinks the resting size by or
+    /// to a count.
+    ///
+    /// # Errors
+    /// [`Error::Api`] if the exchange refuses; [`Error::NoCredentials`]; any other
+    /// [`Error`] of the send path.
+    pub async fn decrease_order(
+        &self,
+        order_id: &str,
+        decrease: &DecreaseOrderRequest,
+    ) -> Result<DecreaseOrderResponse, Error> {
+        let call = Call::write(Method::POST, order_path(order_id, "/decrease")?).json(decrease)?;
+        self.send(call).await
+    }
+
+    /// `DELETE /portfolio/events/orders/{order_id}`: cancels the resting remainder
+    /// (`reduced_by` 0 means it had already filled).
+    ///
+    /// # Errors
+    /// [`Error::Api`] (404 unknown order, 409 closed market, …); [`Error::NoCredentials`];
+    /// any other [`Error`] of the send path.
+    pub async fn cancel_order(
+        &self,
+        order_id: &str,
+        params: &CancelOrderParams,
+    ) -> Result<CancelOrderResponse, Error> {
+        let call = Call::write(Method::DELETE, order_path(order_id, "")?).query(params.to_query());
+        self.send(call).await
+    }
+
+    /// `POST /portfolio/events/orders/batched`: places several orders; each item has its
+    /// own result (with `error` set for items that failed). Retried automatically only if
+    /// every order carries a `client_order_id`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for an empty batch; [`Error::RateLimited`] if the batch
+    /// does not fit the write bucket; [`Error::NoCredentials`]; any other [`Error`] of the
+    /// send path. Per-item failures are in the returned results, not errors.
+    pub async fn batch_create_orders(
+        &self,
+        orders: &[CreateOrderRequest],
+    ) -> Result<Vec<BatchCreateOrderResult>, Error> {
+        if orders.is_empty() {
+            return Err(Error::InvalidRequest(
+                "a batch needs at least one order".into(),
+            ));
+        }
+        let body = BatchCreateOrdersRequest {
+            orders: orders.to_vec(),
+        };
+        let call = Call::write(Method::POST, "/portfolio/events/orders/batched")
+            .json(&body)?
+            .cost(orders.len())
+            .idempotent(orders.iter().all(has_client_order_id));
+        let r: BatchCreateOrdersResponse = self.send(call).await?;
+        Ok(r.orders)
+    }
+
+    /// `DELETE /portfolio/events/orders/batched`: cancels several orders (JSON body on
+    /// DELETE); each item has its own result.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for an empty batch; [`Error::NoCredentials`]; any other
+    /// [`Error`] of the send path. Per-item failures are in the returned results.
+    pub async fn batch_cancel_orders(
+        &self,
+        orders: &[BatchCancelOrder],
+    ) -> Result<Vec<BatchCancelOrderResult>, Error> {
+        if orders.is_empty() {
+            return Err(Error::InvalidRequest(
+                "a batch needs at least one order".into(),
+            ));
+        }
+        let body = BatchCancelOrdersRequest {
+            orders: orders.to_vec(),
+        };
+        // A cancel costs a fifth of a default request (2 of 10 tokens).
+        let call = Call::write(Method::DELETE, "/portfolio/events/orders/batched")
+            .json(&body)?
+            .cost(orders.len().div_ceil(5));
+        let r: BatchCancelOrdersResponse = self.send(call).await?;
+        Ok(r.orders)
+    }
+}

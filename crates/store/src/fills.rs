@@ -1,0 +1,83 @@
+//! Writing fills (insert once, never change) and reading the fills of one order.
+
+use std::sync::LazyLock;
+
+use kalshi::model::fill::Fill;
+
+use crate::batch::insert_returning;
+use crate::db::Store;
+use crate::error::{StoreResult, db_err};
+use crate::report::UpsertReport;
+use crate::rows::fill::{self, FillRow, RawFill};
+use crate::scope::Scope;
+
+/// Fills are immutable at the exchange: a fill id seen before is skipped, and only the
+/// new ones come back.
+const INSERT_TAIL: &str = "ON CONFLICT (scope_id, fill_id) DO NOTHING RETURNING fill_id";
+
+/// `SELECT` of one order's fills, oldest first.
+static BY_ORDER: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {} FROM fills WHERE scope_id = ? AND order_id = ? ORDER BY created_ms, id",
+        fill::SELECT_COLUMNS
+    )
+});
+
+impl Store {
+    /// Stores a batch of fills in one transaction. A fill whose id is already stored
+    /// (from REST catch-up or the WS feed) is skipped, so the same fill is never
+    /// recorded twice; [`UpsertReport::inserted`] lists exactly the new ones.
+    ///
+    /// # Errors
+    /// [`crate::StoreError::Query`] (nothing of the batch is written).
+    pub async fn upsert_fills(&self, scope: &Scope, fills: &[Fill]) -> StoreResult<UpsertReport> {
+        if fills.is_empty() {
+            return Ok(UpsertReport::default());
+        }
+        let scope_id = self.scope_id(scope).await?;
+        let mut tx = self
+            .writer
+            .begin()
+            .await
+            .map_err(db_err("fills", "starting a batch"))?;
+        let new: Vec<(String,)> = insert_returning(
+            &mut tx,
+            "fills",
+            fill::INSERT_COLUMNS,
+            INSERT_TAIL,
+            fills,
+            |b, f| fill::bind(b, scope_id, f),
+        )
+        .await?;
+        tx.commit()
+            .await
+            .map_err(db_err("fills", "committing a batch"))?;
+        let returned: Vec<(String, i64)> = new.into_iter().map(|(id,)| (id, 1)).collect();
+        let report =
+            UpsertReport::from_revisions(fills.iter().map(|f| f.fill_id.as_str()), &returned);
+        tracing::debug!(
+            scope = %scope,
+            inserted = report.inserted.len(),
+            unchanged = report.unchanged,
+            "fills stored"
+        );
+        Ok(report)
+    }
+
+    /// The stored fills of one order, oldest first.
+    ///
+    /// # Errors
+    /// [`crate::StoreError::Query`] or [`crate::StoreError::Decode`].
+    pub async fn fills_of_order(&self, scope: &Scope, order_id: &str) -> StoreResult<Vec<FillRow>> {
+        let Some(scope_id) = self.existing_scope_id(scope).await? else {
+            return Ok(Vec::new());
+        };
+        let raw: Vec<RawFill> = sqlx::query_as(&BY_ORDER)
+            .bind(scope_id)
+            .bind(order_id)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err("fills", "reading an order's fills"))?;
+        raw.into_iter().map(FillRow::try_from).collect()
+    }
+}

@@ -1,0 +1,125 @@
+//! Writing orders (newest exchange state wins) and looking single orders up.
+
+use std::sync::LazyLock;
+
+use kalshi::model::order::Order;
+
+use crate::batch::insert_returning;
+use crate::db::Store;
+use crate::error::{StoreResult, db_err};
+use crate::report::UpsertReport;
+use crate::rows::order::{self, OrderRow, RawOrder};
+use crate::rows::{differs, set_excluded};
+use crate::scope::Scope;
+
+/// The conflict clause: a stored order changes only if the incoming state is at least as
+/// new by the exchange's `last_update_time` and actually differs. At equal times the
+/// state with more filled and less resting wins, so a replayed older message of the same
+/// millisecond cannot undo a fill or a cancel.
+static UPSERT_TAIL: LazyLock<String> = LazyLock::new(|| {
+    let columns = order::update_columns();
+    format!(
+        "ON CONFLICT (scope_id, order_id) DO UPDATE SET {set}, revision = orders.revision + 1 \
+         WHERE (excluded.last_update_ms > orders.last_update_ms \
+                OR (excluded.last_update_ms = orders.last_update_ms \
+                    AND excluded.fill_count >= orders.fill_count \
+                    AND excluded.remaining_count <= orders.remaining_count)) \
+           AND {differs} \
+         RETURNING order_id, revision",
+        set = set_excluded(columns),
+        differs = differs("orders", columns),
+    )
+});
+
+impl Store {
+    /// Stores a batch of orders in one transaction, idempotently by exchange order id.
+    /// An update older than the stored state (by `last_update_time`) is ignored, so
+    /// REST pages and WS messages may arrive in any order.
+    ///
+    /// # Errors
+    /// [`crate::StoreError::Query`] (nothing of the batch is written).
+    pub async fn upsert_orders(
+        &self,
+        scope: &Scope,
+        orders: &[Order],
+    ) -> StoreResult<UpsertReport> {
+        if orders.is_empty() {
+            return Ok(UpsertReport::default());
+        }
+        let scope_id = self.scope_id(scope).await?;
+        let mut tx = self
+            .writer
+            .begin()
+            .await
+            .map_err(db_err("orders", "starting a batch"))?;
+        let returned: Vec<(String, i64)> = insert_returning(
+            &mut tx,
+            "orders",
+            order::INSERT_COLUMNS,
+            &UPSERT_TAIL,
+            orders,
+            |b, o| order::bind(b, scope_id, o),
+        )
+        .await?;
+        tx.commit()
+            .await
+            .map_err(db_err("orders", "committing a batch"))?;
+        let report =
+            UpsertReport::from_revisions(orders.iter().map(|o| o.order_id.as_str()), &returned);
+        tracing::debug!(
+            scope = %scope,
+            inserted = report.inserted.len(),
+            updated = report.updated.len(),
+            unchanged = report.unchanged,
+            "orders stored"
+        );
+        Ok(report)
+    }
+
+    /// The stored order with exchange id `order_id`.
+    ///
+    /// # Errors
+    /// [`crate::StoreError::Query`] or [`crate::StoreError::Decode`].
+    pub async fn order(&self, scope: &Scope, order_id: &str) -> StoreResult<Option<OrderRow>> {
+        self.order_where(scope, "order_id", order_id).await
+    }
+
+    /// The stored order we placed with `client_order_id` (how a pending order is matched
+    /// to the exchange's).
+    ///
+    /// # Errors
+    /// [`crate::StoreError::Query`] or [`crate::StoreError::Decode`].
+    pub async fn order_by_client_id(
+        &self,
+        scope: &Scope,
+        client_order_id: &str,
+    ) -> StoreResult<Option<OrderRow>> {
+        if client_order_id.is_empty() {
+            return Ok(None);
+        }
+        self.order_where(scope, "client_order_id", client_order_id)
+            .await
+    }
+
+    async fn order_where(
+        &self,
+        scope: &Scope,
+        column: &'static str,
+        value: &str,
+    ) -> StoreResult<Option<OrderRow>> {
+        let Some(scope_id) = self.existing_scope_id(scope).await? else {
+            return Ok(None);
+        };
+        let sql = format!(
+            "SELECT {} FROM orders WHERE scope_id = ? AND {column} = ? ORDER BY id DESC LIMIT 1",
+            order::SELECT_COLUMNS
+        );
+        let raw: Option<RawOrder> = sqlx::query_as(&sql)
+            .bind(scope_id)
+            .bind(value)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err("orders", "reading an order"))?;
+        raw.map(OrderRow::try_from).transpose()
+    }
+}
