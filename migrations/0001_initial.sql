@@ -54,7 +54,12 @@ CREATE TABLE orders (
     revision              INTEGER NOT NULL DEFAULT 1,
     UNIQUE (scope_id, order_id)
 );
-CREATE INDEX orders_by_time ON orders (scope_id, created_ms, id);
+-- History indexes. `*_by_time` is append-only in practice (rows arrive in time order), so
+-- it can carry the filter columns cheaply and a filtered scan never touches the table;
+-- `*_by_ticker` serves one market (or a narrow prefix) directly. Fills have no order_id
+-- index (random keys cost ~30% of the insert rate): an order's fills are found through
+-- the order's ticker.
+CREATE INDEX orders_by_time ON orders (scope_id, created_ms, id, ticker, status, book_side, outcome_side);
 CREATE INDEX orders_by_ticker ON orders (scope_id, ticker, created_ms, id);
 CREATE INDEX orders_by_client_id ON orders (scope_id, client_order_id);
 
@@ -82,9 +87,16 @@ CREATE TABLE fills (
     ts                INTEGER,
     UNIQUE (scope_id, fill_id)
 );
-CREATE INDEX fills_by_time ON fills (scope_id, created_ms, id);
+CREATE INDEX fills_by_time ON fills (scope_id, created_ms, id, ticker, book_side, outcome_side);
 CREATE INDEX fills_by_ticker ON fills (scope_id, ticker, created_ms, id);
-CREATE INDEX fills_by_order ON fills (scope_id, order_id);
+
+-- Every ticker a scope has orders or fills in: free-text search resolves to tickers here
+-- first, so it never scans the whole history.
+CREATE TABLE tickers (
+    scope_id INTEGER NOT NULL REFERENCES scopes (id) ON DELETE CASCADE,
+    ticker   TEXT    NOT NULL,
+    PRIMARY KEY (scope_id, ticker)
+) WITHOUT ROWID;
 
 -- Settled market positions; one per market per scope.
 CREATE TABLE settlements (

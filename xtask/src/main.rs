@@ -1,6 +1,7 @@
 //! Project automation. `cargo xtask test` is the one command that sets up a fresh Debian
 //! machine (with only Rust installed) and runs every check CI runs.
 
+mod run;
 mod setup;
 mod test;
 
@@ -9,6 +10,9 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
+  run     set up, then start the built-in exchange simulator with live activity on
+          127.0.0.1:8787 (the desktop app is the next milestone); args after `--`
+          go to kalshi-sim
   test    install what a fresh machine lacks, then fmt --check, clippy -D warnings,
           rustdoc -D warnings and every test of the workspace
   setup   only install what a fresh machine lacks";
@@ -17,7 +21,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("test") => test::run(),
-        Some("setup") => setup::run(),
+        Some("run") => run::run(args.get(1..).map_or(&[][..], |rest| {
+            rest.strip_prefix(&["--".to_owned()][..]).unwrap_or(rest)
+        })),
+        Some("setup") => setup::run(setup::Purpose::Test),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())

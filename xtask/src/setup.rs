@@ -6,8 +6,8 @@ use std::process::Command;
 
 use crate::run_step;
 
-/// Debian packages the build and the tests need, with why.
-const APT_PACKAGES: &[(&str, &str)] = &[
+/// Debian packages the build needs, with why.
+const BUILD_PACKAGES: &[(&str, &str)] = &[
     ("pkg-config", "locating system libraries for -sys crates"),
     (
         "build-essential",
@@ -15,13 +15,38 @@ const APT_PACKAGES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Debian packages only the tests need, with why.
+const TEST_PACKAGES: &[(&str, &str)] = &[
+    (
+        "nodejs",
+        "kalshi-sim's conformance test runs Kalshi's official TypeScript SDK",
+    ),
+    (
+        "npm",
+        "`npm ci` installs that SDK from its committed package-lock.json",
+    ),
+];
+
 /// Rustup components the checks call.
 const RUSTUP_COMPONENTS: &[&str] = &["rustfmt", "clippy"];
 
-/// Entry point of `cargo xtask setup`.
-pub fn run() -> Result<(), String> {
+/// What a machine is being prepared for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Building and running the app.
+    Run,
+    /// Everything `cargo xtask test` runs.
+    Test,
+}
+
+/// Entry point of `cargo xtask setup`: prepares for `purpose`.
+pub fn run(purpose: Purpose) -> Result<(), String> {
     ensure_rustup_components()?;
-    ensure_apt_packages()
+    let mut packages = BUILD_PACKAGES.to_vec();
+    if purpose == Purpose::Test {
+        packages.extend_from_slice(TEST_PACKAGES);
+    }
+    ensure_apt_packages(&packages)
 }
 
 fn ensure_rustup_components() -> Result<(), String> {
@@ -49,20 +74,39 @@ fn is_installed(package: &str) -> bool {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).contains("install ok installed"))
         .unwrap_or(false)
+        || is_provided(package)
 }
 
-fn ensure_apt_packages() -> Result<(), String> {
+/// Whether an installed package declares `Provides: package` (NodeSource's `nodejs` provides
+/// and conflicts with `npm`, so installing Debian's `npm` next to it would fail).
+fn is_provided(package: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}|${Provides}\n"])
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout).lines().any(|line| {
+                line.split_once('|').is_some_and(|(status, provides)| {
+                    status.contains("install ok installed")
+                        && provides
+                            .split(',')
+                            .filter_map(|p| p.split_whitespace().next())
+                            .any(|p| p == package)
+                })
+            })
+        })
+        .unwrap_or(false)
+}
+
+fn ensure_apt_packages(packages: &[(&str, &str)]) -> Result<(), String> {
     if Command::new("dpkg-query")
         .arg("--version")
         .output()
         .is_err()
     {
-        eprintln!(
-            "xtask: not a Debian-like system; make sure these are installed: {APT_PACKAGES:?}"
-        );
+        eprintln!("xtask: not a Debian-like system; make sure these are installed: {packages:?}");
         return Ok(());
     }
-    let missing: Vec<&str> = APT_PACKAGES
+    let missing: Vec<&str> = packages
         .iter()
         .map(|(p, _)| *p)
         .filter(|p| !is_installed(p))
@@ -70,7 +114,7 @@ fn ensure_apt_packages() -> Result<(), String> {
     if missing.is_empty() {
         return Ok(());
     }
-    for (p, why) in APT_PACKAGES.iter().filter(|(p, _)| missing.contains(p)) {
+    for (p, why) in packages.iter().filter(|(p, _)| missing.contains(p)) {
         eprintln!("xtask: missing apt package {p} (for {why})");
     }
     let prefix: &[&str] = if is_root() {

@@ -4,7 +4,7 @@ use crate::run_step;
 
 /// Entry point of `cargo xtask test`.
 pub fn run() -> Result<(), String> {
-    crate::setup::run()?;
+    crate::setup::run(crate::setup::Purpose::Test)?;
     run_step("format", "cargo", &["fmt", "--all", "--check"], &[])?;
     run_step(
         "clippy",

@@ -18,6 +18,11 @@ use crate::error::SimError;
 use crate::ids::{MarketId, OrderId, UserId};
 use crate::lifecycle::MarketStatus;
 
+/// Most makers (and most takers) a simulation runs.
+pub const MAX_BOTS: usize = 100;
+/// Most price levels a maker quotes per side.
+pub const MAX_LEVELS: usize = 20;
+
 /// Bot population and funding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ActivityConfig {
@@ -67,10 +72,10 @@ impl Activity {
     /// [`SimError::InvalidParameters`] for no makers, and registration errors (a bot key
     /// already registered).
     pub fn new(engine: &mut Engine, config: &ActivityConfig) -> Result<Self, SimError> {
-        if config.makers == 0 {
-            return Err(SimError::InvalidParameters(
-                "activity needs at least one market maker".into(),
-            ));
+        if config.makers == 0 || config.makers > MAX_BOTS || config.takers > MAX_BOTS {
+            return Err(SimError::InvalidParameters(format!(
+                "activity needs 1 to {MAX_BOTS} makers and at most {MAX_BOTS} takers"
+            )));
         }
         let makers = (0..config.makers)
             .map(|i| engine.register_bot(&format!("sim-maker-{i}"), config.bot_balance))
@@ -85,7 +90,7 @@ impl Activity {
             .collect();
         Ok(Self {
             rng: ChaCha8Rng::seed_from_u64(config.seed),
-            levels: config.levels.max(1),
+            levels: config.levels.clamp(1, MAX_LEVELS),
             makers,
             takers,
             fair,

@@ -1,10 +1,15 @@
-//! Price grids: a market's `price_level_structure` label and the `price_ranges` tick table
-//! that decides which YES prices an order may use.
+//! Price grids the simulator issues: the `price_level_structure` labels it uses and the
+//! `price_ranges` table each one stands for. Every question about a grid (is this price on
+//! it, what is the tick, where does a price snap to) is answered by
+//! [`kalshi::model::price_range`], so the simulator and the SDK cannot disagree.
 
-use kalshi::model::Price;
+use kalshi::model::price_range;
+use kalshi::model::{Price, PriceRange};
 
 /// The label Kalshi gives a market's tick table. Only the structures the simulator issues
-/// are listed; the ranges in [`PriceGrid`] are what orders are checked against.
+/// are listed; the ranges in [`PriceGrid`] are what orders are checked against. The SDK
+/// deliberately has no such table: clients must read `price_ranges`, only the issuer maps a
+/// label to ranges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PriceLevelStructure {
     /// Whole cents everywhere (most markets).
@@ -24,20 +29,24 @@ impl PriceLevelStructure {
             Self::TaperedDeciCent => "tapered_deci_cent",
         }
     }
+
+    /// The `price_ranges` Kalshi publishes for this structure.
+    pub fn ranges(self) -> Vec<PriceRange> {
+        match self {
+            Self::LinearCent => vec![range(0, 10_000, 100)],
+            Self::DeciCent => vec![range(0, 10_000, 10)],
+            Self::TaperedDeciCent => vec![
+                range(0, 1_000, 10),
+                range(1_000, 9_000, 100),
+                range(9_000, 10_000, 10),
+            ],
+        }
+    }
 }
 
-/// One row of `price_ranges`: prices `start ..= end` in steps of `step`, counted from `start`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct PriceRange {
-    /// First price of the range.
-    pub start: Price,
-    /// Last price of the range (inclusive).
-    pub end: Price,
-    /// Tick size inside the range.
-    pub step: Price,
-}
-
-/// The tick grid of one market.
+/// The tick grid of one market: its label and the ranges it stands for. The methods only
+/// delegate to [`kalshi::model::price_range`]; the fallbacks they add are unreachable for
+/// the structures above, which always have tradable prices.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PriceGrid {
     structure: PriceLevelStructure,
@@ -56,19 +65,21 @@ const fn range(start: i64, end: i64, step: i64) -> PriceRange {
     }
 }
 
+/// Used only if a grid had no tradable price or no tick at a price (never for the
+/// structures issued here).
+const FALLBACK_LOW: Price = p(100);
+/// See [`FALLBACK_LOW`].
+const FALLBACK_HIGH: Price = p(9_900);
+/// See [`FALLBACK_LOW`].
+const FALLBACK_TICK: Price = p(100);
+
 impl PriceGrid {
     /// The grid Kalshi publishes for this structure.
     pub fn new(structure: PriceLevelStructure) -> Self {
-        let ranges = match structure {
-            PriceLevelStructure::LinearCent => vec![range(0, 10_000, 100)],
-            PriceLevelStructure::DeciCent => vec![range(0, 10_000, 10)],
-            PriceLevelStructure::TaperedDeciCent => vec![
-                range(0, 1_000, 10),
-                range(1_000, 9_000, 100),
-                range(9_000, 10_000, 10),
-            ],
-        };
-        Self { structure, ranges }
+        Self {
+            structure,
+            ranges: structure.ranges(),
+        }
     }
 
     /// The structure label.
@@ -83,72 +94,33 @@ impl PriceGrid {
 
     /// Whether an order may use this YES price: strictly between 0 and 1 and on a tick.
     pub fn contains(&self, price: Price) -> bool {
-        let u = price.units();
-        if u <= 0 || u >= Price::ONE.units() {
-            return false;
-        }
-        self.ranges.iter().any(|r| {
-            let (s, e, st) = (r.start.units(), r.end.units(), r.step.units());
-            st > 0 && s <= u && u <= e && (u - s) % st == 0
-        })
+        price_range::is_tradable(&self.ranges, price)
     }
 
     /// The tick that applies at `price` (the finest of the ranges containing it), used to
     /// step quotes one tick at a time.
     pub fn tick_at(&self, price: Price) -> Price {
-        let u = price.units();
-        self.ranges
-            .iter()
-            .filter(|r| r.start.units() <= u && u <= r.end.units())
-            .map(|r| r.step)
-            .min()
-            .unwrap_or(p(100))
+        price_range::finest_tick_at(&self.ranges, price).unwrap_or(FALLBACK_TICK)
     }
 
     /// The lowest valid price.
     pub fn min_price(&self) -> Price {
-        self.snap_up(p(1))
+        price_range::tradable_bounds(&self.ranges).map_or(FALLBACK_LOW, |(low, _)| low)
     }
 
     /// The highest valid price.
     pub fn max_price(&self) -> Price {
-        self.snap_down(p(Price::ONE.units() - 1))
+        price_range::tradable_bounds(&self.ranges).map_or(FALLBACK_HIGH, |(_, high)| high)
     }
 
     /// The highest valid price at or below `price` (the lowest valid price if none is).
     pub fn snap_down(&self, price: Price) -> Price {
-        let mut best: Option<i64> = None;
-        let u = price.units().clamp(1, Price::ONE.units() - 1);
-        for r in &self.ranges {
-            let (s, e, st) = (r.start.units(), r.end.units(), r.step.units());
-            if st <= 0 || u < s {
-                continue;
-            }
-            let top = u.min(e);
-            let cand = s + (top - s) / st * st;
-            if cand > 0 && cand < Price::ONE.units() && best.is_none_or(|b| cand > b) {
-                best = Some(cand);
-            }
-        }
-        best.map_or_else(|| self.snap_up(p(1)), p)
+        price_range::snap_down(&self.ranges, price).unwrap_or(FALLBACK_LOW)
     }
 
     /// The lowest valid price at or above `price` (the highest valid price if none is).
     pub fn snap_up(&self, price: Price) -> Price {
-        let mut best: Option<i64> = None;
-        let u = price.units().clamp(1, Price::ONE.units() - 1);
-        for r in &self.ranges {
-            let (s, e, st) = (r.start.units(), r.end.units(), r.step.units());
-            if st <= 0 || u > e {
-                continue;
-            }
-            let from = u.max(s);
-            let cand = s + (from - s + st - 1) / st * st;
-            if cand <= e && cand > 0 && cand < Price::ONE.units() && best.is_none_or(|b| cand < b) {
-                best = Some(cand);
-            }
-        }
-        best.map_or(p(Price::ONE.units() - 100), p)
+        price_range::snap_up(&self.ranges, price).unwrap_or(FALLBACK_HIGH)
     }
 }
 
@@ -197,6 +169,39 @@ mod tests {
         let d = PriceGrid::new(PriceLevelStructure::DeciCent);
         assert_eq!(d.snap_down(price("0.5678")), price("0.567"));
         assert!(d.contains(d.snap_up(price("0.0001"))));
+        assert_eq!(
+            d.snap_up(price("0.9995")),
+            price("0.999"),
+            "above the band snaps to the highest valid price"
+        );
+    }
+
+    #[test]
+    fn tables_match_the_published_structures() {
+        let wire = |s: PriceLevelStructure| serde_json::to_string(&s.ranges()).unwrap();
+        assert_eq!(
+            wire(PriceLevelStructure::LinearCent),
+            r#"[{"start":"0.0000","end":"1.0000","step":"0.0100"}]"#
+        );
+        assert_eq!(
+            wire(PriceLevelStructure::DeciCent),
+            r#"[{"start":"0.0000","end":"1.0000","step":"0.0010"}]"#
+        );
+        assert_eq!(
+            wire(PriceLevelStructure::TaperedDeciCent),
+            concat!(
+                r#"[{"start":"0.0000","end":"0.1000","step":"0.0010"},"#,
+                r#"{"start":"0.1000","end":"0.9000","step":"0.0100"},"#,
+                r#"{"start":"0.9000","end":"1.0000","step":"0.0010"}]"#
+            )
+        );
+        let g = PriceGrid::new(PriceLevelStructure::TaperedDeciCent);
+        assert_eq!(g.ranges(), PriceLevelStructure::TaperedDeciCent.ranges());
+        assert_eq!(
+            g.tick_at(price("0.10")),
+            price("0.001"),
+            "at a boundary the finer tick applies"
+        );
     }
 
     #[test]

@@ -137,7 +137,7 @@ impl Engine {
     pub fn advance(&mut self, now_ms: i64) -> Vec<Event> {
         let now = self.touch(now_ms);
         let mut events = Vec::new();
-        let mut touched = Touched::default();
+        let mut touched = self.take_scratch();
         loop {
             let expiry = self.expiries.first().copied().filter(|(t, _)| *t <= now);
             let due = self.schedule.first().copied().filter(|(t, ..)| *t <= now);
@@ -283,7 +283,7 @@ impl Engine {
         mid: MarketId,
     ) -> Vec<Event> {
         let mut events = Vec::new();
-        let mut touched = Touched::default();
+        let mut touched = self.take_scratch();
         step(self, mid, &mut events, &mut touched);
         self.finish(&mut touched, &mut events, now);
         events
@@ -358,7 +358,7 @@ impl Engine {
         market.status = MarketStatus::Determined;
         market.result = Some(result);
         market.determined_ms = Some(t);
-        let due = t + market.spec.settlement_timer_seconds * 1_000;
+        let due = t.saturating_add(market.spec.settlement_timer_seconds.saturating_mul(1_000));
         self.schedule.insert((due, Transition::Settle, mid));
         self.lifecycle(mid, LifecycleKind::Determined(result), t, events);
     }

@@ -14,6 +14,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{ConnectOptions, Connection};
 
+use crate::checkpoint::Checkpointer;
 use crate::error::{StoreError, StoreResult, db_err, is_damage};
 use crate::scope::Scope;
 
@@ -25,6 +26,20 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Read connections: WAL lets them run beside the single writer.
 const READERS: u32 = 4;
+
+/// Page cache of the writer, in KiB (SQLite's default is 2 MiB): index pages touched by
+/// a large batch stay in memory instead of being re-read.
+const WRITER_CACHE_KIB: i64 = 64 * 1024;
+
+/// Page cache of each reader, in KiB.
+const READER_CACHE_KIB: i64 = 16 * 1024;
+
+/// WAL size (pages) at which the writer checkpoints itself: only reached if the background
+/// checkpoints fall behind (SQLite's default is 1,000).
+const WRITER_AUTOCHECKPOINT_PAGES: u32 = 10_000;
+
+/// Rows `ANALYZE` samples per index, keeping statistics refreshes in milliseconds.
+const ANALYSIS_LIMIT: u32 = 1000;
 
 /// The first 16 bytes of every SQLite database file.
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -38,6 +53,7 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 pub struct Store {
     pub(crate) writer: SqlitePool,
     pub(crate) reader: SqlitePool,
+    checkpointer: Arc<Checkpointer>,
     path: PathBuf,
     scopes: Arc<Mutex<HashMap<Scope, i64>>>,
 }
@@ -67,7 +83,12 @@ impl Store {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
-            .optimize_on_close(true, None);
+            .pragma("cache_size", (-WRITER_CACHE_KIB).to_string())
+            .pragma(
+                "wal_autocheckpoint",
+                WRITER_AUTOCHECKPOINT_PAGES.to_string(),
+            )
+            .optimize_on_close(true, ANALYSIS_LIMIT);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .idle_timeout(None)
@@ -79,9 +100,27 @@ impl Store {
             writer.close().await;
             return Err(migrate_error(&path, e));
         }
+        // Refresh planner statistics where they are missing or stale (SQLite's advice for
+        // long-lived connections); bounded by `analysis_limit`, so cheap on big files.
+        let optimized = sqlx::query(&format!(
+            "PRAGMA analysis_limit = {ANALYSIS_LIMIT}; PRAGMA optimize = 0x10002"
+        ))
+        .execute(&writer)
+        .await;
+        if let Err(e) = optimized {
+            writer.close().await;
+            return Err(open_error(&path, e));
+        }
+        let checkpointer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(0)
+            .connect_lazy_with(base.clone());
         let reader = SqlitePoolOptions::new()
             .max_connections(READERS)
-            .connect_with(base.pragma("query_only", "ON"))
+            .connect_with(
+                base.pragma("query_only", "ON")
+                    .pragma("cache_size", (-READER_CACHE_KIB).to_string()),
+            )
             .await;
         let reader = match reader {
             Ok(reader) => reader,
@@ -94,6 +133,7 @@ impl Store {
         Ok(Self {
             writer,
             reader,
+            checkpointer: Checkpointer::new(checkpointer),
             path,
             scopes: Arc::default(),
         })
@@ -107,8 +147,14 @@ impl Store {
     /// Closes every connection (checkpointing the WAL into the main file). Other clones
     /// become unusable; dropping the last clone without this also closes, but lazily.
     pub async fn close(&self) {
+        self.checkpointer.close().await;
         self.reader.close().await;
         self.writer.close().await;
+    }
+
+    /// Notes `rows` committed by a batch (may start a background checkpoint).
+    pub(crate) fn wrote(&self, rows: usize) {
+        self.checkpointer.wrote(rows);
     }
 
     /// The row id of `scope`, created on first use. Its own statement (not inside a
@@ -259,5 +305,56 @@ fn migrate_error(path: &Path, source: MigrateError) -> StoreError {
             path: path.to_path_buf(),
             source,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn pragma(pool: &SqlitePool, query: &str) -> String {
+        sqlx::query_scalar(&format!("SELECT CAST(({query}) AS TEXT)"))
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn connections_carry_the_pragmas() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("p.sqlite")).await.unwrap();
+        for (pool, who) in [(&store.writer, "writer"), (&store.reader, "reader")] {
+            let get = |p: &'static str| pragma(pool, p);
+            assert_eq!(
+                get("SELECT * FROM pragma_journal_mode").await,
+                "wal",
+                "{who}"
+            );
+            assert_eq!(get("SELECT * FROM pragma_foreign_keys").await, "1", "{who}");
+            assert_eq!(
+                get("SELECT * FROM pragma_busy_timeout").await,
+                "5000",
+                "{who}"
+            );
+        }
+        let w = |p: &'static str| pragma(&store.writer, p);
+        assert_eq!(w("SELECT * FROM pragma_synchronous").await, "1", "NORMAL");
+        assert_eq!(
+            w("SELECT * FROM pragma_cache_size").await,
+            (-WRITER_CACHE_KIB).to_string()
+        );
+        assert_eq!(w("SELECT * FROM pragma_query_only").await, "0");
+        let pages: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
+            .fetch_one(&store.writer)
+            .await
+            .unwrap();
+        assert_eq!(pages, i64::from(WRITER_AUTOCHECKPOINT_PAGES));
+        let r = |p: &'static str| pragma(&store.reader, p);
+        assert_eq!(
+            r("SELECT * FROM pragma_query_only").await,
+            "1",
+            "readers cannot write"
+        );
+        store.close().await;
     }
 }

@@ -10,13 +10,23 @@ use crate::error::{StoreResult, db_err};
 use crate::report::UpsertReport;
 use crate::rows::fill::{self, FillRow, RawFill};
 use crate::scope::Scope;
+use crate::tickers;
 
 /// Fills are immutable at the exchange: a fill id seen before is skipped, and only the
 /// new ones come back.
 const INSERT_TAIL: &str = "ON CONFLICT (scope_id, fill_id) DO NOTHING RETURNING fill_id";
 
-/// `SELECT` of one order's fills, oldest first.
+/// `SELECT` of one order's fills through its market's ticker, oldest first.
 static BY_ORDER: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {} FROM fills WHERE scope_id = ? AND ticker = ? AND order_id = ? \
+         ORDER BY created_ms, id",
+        fill::SELECT_COLUMNS
+    )
+});
+
+/// The same for an order this store never saw (a scan of the scope's fills).
+static BY_ORDER_SCAN: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT {} FROM fills WHERE scope_id = ? AND order_id = ? ORDER BY created_ms, id",
         fill::SELECT_COLUMNS
@@ -49,9 +59,11 @@ impl Store {
             |b, f| fill::bind(b, scope_id, f),
         )
         .await?;
+        tickers::remember(&mut tx, scope_id, fills.iter().map(|x| x.ticker.as_str())).await?;
         tx.commit()
             .await
             .map_err(db_err("fills", "committing a batch"))?;
+        self.wrote(fills.len());
         let returned: Vec<(String, i64)> = new.into_iter().map(|(id,)| (id, 1)).collect();
         let report =
             UpsertReport::from_revisions(fills.iter().map(|f| f.fill_id.as_str()), &returned);
@@ -64,7 +76,8 @@ impl Store {
         Ok(report)
     }
 
-    /// The stored fills of one order, oldest first.
+    /// The stored fills of one order, oldest first. Fast when the order itself is stored
+    /// (its ticker narrows the search); otherwise every fill of the scope is scanned.
     ///
     /// # Errors
     /// [`crate::StoreError::Query`] or [`crate::StoreError::Decode`].
@@ -72,12 +85,29 @@ impl Store {
         let Some(scope_id) = self.existing_scope_id(scope).await? else {
             return Ok(Vec::new());
         };
-        let raw: Vec<RawFill> = sqlx::query_as(&BY_ORDER)
-            .bind(scope_id)
+        let query = match self.order_ticker(scope_id, order_id).await? {
+            Some(ticker) => sqlx::query_as(&BY_ORDER).bind(scope_id).bind(ticker),
+            None => sqlx::query_as(&BY_ORDER_SCAN).bind(scope_id),
+        };
+        let raw: Vec<RawFill> = query
             .bind(order_id)
             .fetch_all(&self.reader)
             .await
             .map_err(db_err("fills", "reading an order's fills"))?;
         raw.into_iter().map(FillRow::try_from).collect()
+    }
+
+    /// The market of a stored order.
+    pub(crate) async fn order_ticker(
+        &self,
+        scope_id: i64,
+        order_id: &str,
+    ) -> StoreResult<Option<String>> {
+        sqlx::query_scalar("SELECT ticker FROM orders WHERE scope_id = ? AND order_id = ?")
+            .bind(scope_id)
+            .bind(order_id)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err("orders", "finding an order's market"))
     }
 }

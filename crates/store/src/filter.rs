@@ -53,21 +53,42 @@ pub enum TickerFilter {
 }
 
 impl TickerFilter {
-    /// Appends the condition on the `ticker` column. A prefix becomes a range
-    /// `ticker >= p AND ticker < p'` so the ticker index serves it.
-    pub(crate) fn push_conditions(&self, qb: &mut QueryBuilder<'_, Sqlite>) {
+    /// Appends the condition on `column` (`ticker`, or `+ticker` to keep SQLite off the
+    /// ticker index). A prefix becomes a range `ticker >= p AND ticker < p'` so the ticker
+    /// index can serve it.
+    pub(crate) fn push_conditions(&self, qb: &mut QueryBuilder<'_, Sqlite>, column: &str) {
         match self {
             Self::Exact(ticker) => {
-                qb.push(" AND ticker = ").push_bind(ticker.clone());
+                qb.push(format!(" AND {column} = "))
+                    .push_bind(ticker.clone());
             }
             Self::Prefix(prefix) if prefix.is_empty() => {}
             Self::Prefix(prefix) => {
-                qb.push(" AND ticker >= ").push_bind(prefix.clone());
+                qb.push(format!(" AND {column} >= "))
+                    .push_bind(prefix.clone());
                 if let Some(upper) = prefix_upper_bound(prefix) {
-                    qb.push(" AND ticker < ").push_bind(upper);
+                    qb.push(format!(" AND {column} < ")).push_bind(upper);
                 }
             }
         }
+    }
+
+    /// True when `ticker` passes the filter (the same rule as the SQL).
+    pub(crate) fn matches(&self, ticker: &str) -> bool {
+        match self {
+            Self::Exact(t) => ticker == t,
+            Self::Prefix(p) => ticker.starts_with(p.as_str()),
+        }
+    }
+
+    /// True when the filter selects a single market.
+    pub(crate) fn is_exact(&self) -> bool {
+        matches!(self, Self::Exact(_))
+    }
+
+    /// True when the filter selects everything.
+    pub(crate) fn is_everything(&self) -> bool {
+        matches!(self, Self::Prefix(p) if p.is_empty())
     }
 }
 
@@ -101,19 +122,35 @@ pub(crate) fn like_pattern(text: &str) -> String {
     pattern
 }
 
-/// Appends the free-text condition: the text in the ticker, or in the cached market's
-/// title or YES label.
-pub(crate) fn push_text(qb: &mut QueryBuilder<'_, Sqlite>, scope_id: i64, text: &str) {
-    let pattern = like_pattern(text);
-    qb.push(" AND (ticker LIKE ")
-        .push_bind(pattern.clone())
-        .push(" ESCAPE '\\' OR ticker IN (SELECT ticker FROM markets WHERE scope_id = ")
-        .push_bind(scope_id)
-        .push(" AND (title LIKE ")
-        .push_bind(pattern.clone())
-        .push(" ESCAPE '\\' OR yes_sub_title LIKE ")
-        .push_bind(pattern)
-        .push(" ESCAPE '\\')))");
+/// How a history query writes its ticker conditions, decided per query by
+/// [`crate::Store`] from how many rows they select.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TickerPlan {
+    /// `ticker` (let SQLite use the ticker index) or `+ticker` (scan by time instead).
+    pub(crate) column: &'static str,
+    /// JSON array of the tickers a free-text search resolved to.
+    pub(crate) text_tickers: Option<String>,
+}
+
+impl TickerPlan {
+    /// Appends the ticker filter and the resolved text tickers.
+    pub(crate) fn push_conditions(
+        &self,
+        qb: &mut QueryBuilder<'_, Sqlite>,
+        ticker: Option<&TickerFilter>,
+    ) {
+        if let Some(ticker) = ticker {
+            ticker.push_conditions(qb, self.column);
+        }
+        if let Some(list) = &self.text_tickers {
+            qb.push(format!(
+                " AND {} IN (SELECT value FROM json_each(",
+                self.column
+            ))
+            .push_bind(list.clone())
+            .push("))");
+        }
+    }
 }
 
 /// Which orders [`crate::Store::order_history`] returns. Every set field must match.
@@ -134,11 +171,15 @@ pub struct OrderFilter {
 }
 
 impl OrderFilter {
-    /// Appends every set condition.
-    pub(crate) fn push_conditions(&self, qb: &mut QueryBuilder<'_, Sqlite>, scope_id: i64) {
-        if let Some(ticker) = &self.ticker {
-            ticker.push_conditions(qb);
-        }
+    /// Appends every set condition; `ticker` (the filter's, possibly narrowed by the
+    /// caller) and the text as `plan` says.
+    pub(crate) fn push_conditions(
+        &self,
+        qb: &mut QueryBuilder<'_, Sqlite>,
+        ticker: Option<&TickerFilter>,
+        plan: &TickerPlan,
+    ) {
+        plan.push_conditions(qb, ticker);
         if let Some(side) = self.outcome_side {
             qb.push(" AND outcome_side = ").push_bind(side.as_str());
         }
@@ -149,9 +190,6 @@ impl OrderFilter {
             qb.push(" AND status = ").push_bind(status.as_str());
         }
         self.range.push_conditions(qb, "created_ms");
-        if let Some(text) = self.text.as_deref().filter(|t| !t.is_empty()) {
-            push_text(qb, scope_id, text);
-        }
     }
 }
 
@@ -173,11 +211,15 @@ pub struct FillFilter {
 }
 
 impl FillFilter {
-    /// Appends every set condition.
-    pub(crate) fn push_conditions(&self, qb: &mut QueryBuilder<'_, Sqlite>, scope_id: i64) {
-        if let Some(ticker) = &self.ticker {
-            ticker.push_conditions(qb);
-        }
+    /// Appends every set condition; `ticker` (the filter's, possibly narrowed by the
+    /// caller) and the text as `plan` says.
+    pub(crate) fn push_conditions(
+        &self,
+        qb: &mut QueryBuilder<'_, Sqlite>,
+        ticker: Option<&TickerFilter>,
+        plan: &TickerPlan,
+    ) {
+        plan.push_conditions(qb, ticker);
         if let Some(side) = self.outcome_side {
             qb.push(" AND outcome_side = ").push_bind(side.as_str());
         }
@@ -188,9 +230,6 @@ impl FillFilter {
             qb.push(" AND order_id = ").push_bind(order_id.clone());
         }
         self.range.push_conditions(qb, "created_ms");
-        if let Some(text) = self.text.as_deref().filter(|t| !t.is_empty()) {
-            push_text(qb, scope_id, text);
-        }
     }
 }
 

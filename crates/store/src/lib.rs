@@ -20,6 +20,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod batch;
+mod checkpoint;
 mod cursors;
 pub mod db;
 mod error;
@@ -38,6 +39,7 @@ mod scope;
 mod settings;
 mod settlements;
 mod snapshots;
+mod tickers;
 
 pub use cursors::SyncCursor;
 pub use db::Store;

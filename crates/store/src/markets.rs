@@ -89,6 +89,7 @@ impl Store {
         tx.commit()
             .await
             .map_err(db_err("markets", "committing a batch"))?;
+        self.wrote(values.len());
         // A revision equal to the one before the write is a refresh of `fetched_ms` only.
         let changed: Vec<(String, i64)> = returned
             .into_iter()

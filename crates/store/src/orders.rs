@@ -11,6 +11,7 @@ use crate::report::UpsertReport;
 use crate::rows::order::{self, OrderRow, RawOrder};
 use crate::rows::{differs, set_excluded};
 use crate::scope::Scope;
+use crate::tickers;
 
 /// The conflict clause: a stored order changes only if the incoming state is at least as
 /// new by the exchange's `last_update_time` and actually differs. At equal times the
@@ -61,9 +62,11 @@ impl Store {
             |b, o| order::bind(b, scope_id, o),
         )
         .await?;
+        tickers::remember(&mut tx, scope_id, orders.iter().map(|x| x.ticker.as_str())).await?;
         tx.commit()
             .await
             .map_err(db_err("orders", "committing a batch"))?;
+        self.wrote(orders.len());
         let report =
             UpsertReport::from_revisions(orders.iter().map(|o| o.order_id.as_str()), &returned);
         tracing::debug!(

@@ -111,7 +111,7 @@ impl Store {
         );
         qb.push_bind(scope_id);
         if let Some(tickers) = tickers {
-            tickers.push_conditions(&mut qb);
+            tickers.push_conditions(&mut qb, "ticker");
         }
         qb.push(" GROUP BY ticker");
         let totals: Vec<FillTotals> = qb
@@ -124,11 +124,7 @@ impl Store {
             .settlements(scope, &TimeRange::ALL)
             .await?
             .into_iter()
-            .filter(|s| match tickers {
-                None => true,
-                Some(TickerFilter::Exact(t)) => &s.ticker == t,
-                Some(TickerFilter::Prefix(p)) => s.ticker.starts_with(p.as_str()),
-            })
+            .filter(|s| tickers.is_none_or(|t| t.matches(&s.ticker)))
             .map(|s| (s.ticker.clone(), s))
             .collect();
 

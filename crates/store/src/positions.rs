@@ -100,6 +100,7 @@ impl Store {
         tx.commit()
             .await
             .map_err(db_err("positions", "committing a batch"))?;
+        self.wrote(positions.len());
         let mut report =
             UpsertReport::from_revisions(positions.iter().map(|p| p.ticker.as_str()), &returned);
         report.removed = removed;

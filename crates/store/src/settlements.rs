@@ -57,6 +57,7 @@ impl Store {
         tx.commit()
             .await
             .map_err(db_err("settlements", "committing a batch"))?;
+        self.wrote(settlements.len());
         Ok(UpsertReport::from_revisions(
             settlements.iter().map(|s| s.ticker.as_str()),
             &returned,

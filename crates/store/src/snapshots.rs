@@ -33,7 +33,7 @@ impl Store {
     pub async fn record_snapshot(&self, scope: &Scope, snapshot: &NewSnapshot) -> StoreResult<i64> {
         let positions = snapshot.positions_json()?;
         let scope_id = self.scope_id(scope).await?;
-        sqlx::query_scalar(
+        let id = sqlx::query_scalar(
             "INSERT INTO portfolio_snapshots \
              (scope_id, captured_ms, balance, portfolio_value, positions_json) \
              VALUES (?, ?, ?, ?, ?) RETURNING id",
@@ -45,7 +45,9 @@ impl Store {
         .bind(positions)
         .fetch_one(&self.writer)
         .await
-        .map_err(db_err("portfolio_snapshots", "recording a snapshot"))
+        .map_err(db_err("portfolio_snapshots", "recording a snapshot"))?;
+        self.wrote(1);
+        Ok(id)
     }
 
     /// The most recent snapshot: the portfolio shown when the exchange is unreachable.

@@ -31,6 +31,10 @@ use crate::lifecycle::Settlement;
 /// The balance every new account starts with unless told otherwise: $10,000.
 pub const DEFAULT_BALANCE: Money = Money::from_units(10_000 * 1_000_000);
 
+/// The most cash an account may be given ($1 trillion): far above any use, and far enough
+/// below `i64::MAX` money units that no sequence of trades can overflow.
+pub const MAX_BALANCE: Money = Money::from_units(1_000_000_000_000 * 1_000_000);
+
 /// One user of the exchange.
 #[derive(Debug, Clone)]
 pub struct Account {
@@ -154,10 +158,10 @@ impl Accounts {
         if self.by_key.contains_key(key_id) {
             return Err(SimError::KeyAlreadyRegistered(key_id.to_owned()));
         }
-        if balance.units() < 0 {
-            return Err(SimError::InvalidParameters(
-                "balance must not be negative".into(),
-            ));
+        if balance.units() < 0 || balance > MAX_BALANCE {
+            return Err(SimError::InvalidParameters(format!(
+                "balance must be between 0 and {MAX_BALANCE}"
+            )));
         }
         let index = u32::try_from(self.users.len())
             .map_err(|_| SimError::InvalidParameters("too many accounts".into()))?;
@@ -191,10 +195,14 @@ impl Accounts {
             ));
         }
         let acct = self.get_mut(user).ok_or(SimError::UserNotFound)?;
-        acct.cash = acct
+        let cash = acct
             .cash
             .checked_add(amount.units())
-            .ok_or_else(|| SimError::InvalidParameters("deposit too large".into()))?;
+            .filter(|c| *c <= MAX_BALANCE.units())
+            .ok_or_else(|| {
+                SimError::InvalidParameters(format!("cash may not exceed {MAX_BALANCE}"))
+            })?;
+        acct.cash = cash;
         acct.deposited = acct.deposited.saturating_add(amount.units());
         Ok(())
     }

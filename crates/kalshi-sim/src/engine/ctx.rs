@@ -15,12 +15,22 @@ use crate::accounts::{Accounts, pp};
 use crate::ids::{MarketId, OrderId, TradeId, UserId};
 
 /// What a call touched, so it can report each order, position and ticker once at the end.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Touched {
     pub(crate) orders: Vec<OrderId>,
     pub(crate) created: Vec<OrderId>,
     pub(crate) positions: Vec<(UserId, MarketId)>,
     pub(crate) markets: Vec<MarketId>,
+}
+
+impl Touched {
+    /// Empties the lists, keeping their allocations.
+    pub(crate) fn clear(&mut self) {
+        self.orders.clear();
+        self.created.clear();
+        self.positions.clear();
+        self.markets.clear();
+    }
 }
 
 /// Totals of the fills one order made in one call.

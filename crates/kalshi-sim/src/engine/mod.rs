@@ -129,6 +129,7 @@ pub struct Engine {
     pub(crate) next_trade: u64,
     pub(crate) expiries: BTreeSet<(i64, OrderId)>,
     pub(crate) schedule: BTreeSet<(i64, Transition, MarketId)>,
+    pub(crate) scratch: Touched,
 }
 
 impl Engine {
@@ -147,6 +148,7 @@ impl Engine {
             next_trade: 0,
             expiries: BTreeSet::new(),
             schedule: BTreeSet::new(),
+            scratch: Touched::default(),
         };
         for (i, spec) in universe.markets().iter().enumerate() {
             let id = MarketId(u32::try_from(i).unwrap_or(u32::MAX));
@@ -398,7 +400,13 @@ impl Engine {
             m.last_ticker = Some(snapshot.clone());
             events.push(Event::Ticker(snapshot));
         }
-        *touched = Touched::default();
+        touched.clear();
+        self.scratch = std::mem::take(touched);
+    }
+
+    /// The reusable "touched" buffers, so a call does not allocate them afresh.
+    pub(crate) fn take_scratch(&mut self) -> Touched {
+        std::mem::take(&mut self.scratch)
     }
 
     /// Checks the engine's internal consistency: every level's size equals its live

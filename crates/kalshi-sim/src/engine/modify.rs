@@ -59,7 +59,7 @@ impl Engine {
     ) -> Result<Outcome<CancelOutcome>, SimError> {
         let now = self.touch(now_ms);
         let mut events = Vec::new();
-        let mut touched = Touched::default();
+        let mut touched = self.take_scratch();
         let value = self.cancel_one(user, id, now, &mut events, &mut touched)?;
         self.finish(&mut touched, &mut events, now);
         Ok(Outcome { value, events })
@@ -74,7 +74,7 @@ impl Engine {
     ) -> Outcome<Vec<Result<CancelOutcome, SimError>>> {
         let now = self.touch(now_ms);
         let mut events = Vec::new();
-        let mut touched = Touched::default();
+        let mut touched = self.take_scratch();
         let value = ids
             .iter()
             .map(|id| self.cancel_one(user, *id, now, &mut events, &mut touched))
@@ -142,7 +142,7 @@ impl Engine {
             }
         };
         let mut events = Vec::new();
-        let mut touched = Touched::default();
+        let mut touched = self.take_scratch();
         {
             let mut ctx = self.ctx(mid, &mut events, &mut touched, now);
             if target == 0 {
@@ -249,7 +249,7 @@ impl Engine {
 
         // Accepted.
         let mut events = Vec::new();
-        let mut touched = Touched::default();
+        let mut touched = self.take_scratch();
         if let Some(c) = &new_client_id
             && let Some(acct) = self.accounts.get_mut(user)
         {

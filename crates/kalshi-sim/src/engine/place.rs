@@ -35,7 +35,7 @@ impl Engine {
     ) -> Result<Outcome<OrderOutcome>, SimError> {
         let now = self.touch(now_ms);
         let mut events = Vec::with_capacity(16);
-        let mut touched = Touched::default();
+        let mut touched = self.take_scratch();
         let value = self.place(user, req, now, &mut events, &mut touched)?;
         self.finish(&mut touched, &mut events, now);
         Ok(Outcome { value, events })
@@ -50,7 +50,7 @@ impl Engine {
     ) -> Outcome<Vec<Result<OrderOutcome, SimError>>> {
         let now = self.touch(now_ms);
         let mut events = Vec::new();
-        let mut touched = Touched::default();
+        let mut touched = self.take_scratch();
         let value = reqs
             .iter()
             .map(|req| self.place(user, req, now, &mut events, &mut touched))

@@ -6,7 +6,7 @@ use kalshi::model::event::{Event as WireEvent, SettlementSource as WireSource};
 use kalshi::model::fill::Fill as WireFill;
 use kalshi::model::market::{
     Market as WireMarket, MarketResult as WireResult, MarketStatus as WireStatus, MarketType,
-    PriceRange as WireRange, StrikeType as WireStrike,
+    StrikeType as WireStrike,
 };
 use kalshi::model::order::{
     BookSide as WireBookSide, Order as WireOrder, OrderStatus as WireOrderStatus, OrderType,
@@ -203,24 +203,10 @@ pub fn market(m: &Market, now_ms: i64) -> WireMarket {
         mve_selected_legs: None,
         primary_participant_key: None,
         price_level_structure: spec.grid.structure().as_str().to_owned(),
-        price_ranges: spec
-            .grid
-            .ranges()
-            .iter()
-            .map(|r| WireRange {
-                start: r.start,
-                end: r.end,
-                step: r.step,
-            })
-            .collect(),
+        price_ranges: spec.grid.ranges().to_vec(),
         is_provisional: Some(false),
         exchange_index: Some(EXCHANGE_INDEX),
     }
-}
-
-/// Whether a market matches a `GET /markets` status filter word.
-pub fn status_filter_word(status: MarketStatus) -> &'static str {
-    status.filter_word()
 }
 
 /// An order book as REST shows it: YES bids, and YES asks as NO bids at 1 − price, both

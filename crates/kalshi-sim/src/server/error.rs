@@ -4,8 +4,11 @@
 use std::borrow::Cow;
 
 use axum::Json;
+use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::FutureExt as _;
 use kalshi::model::error::{ApiErrorBody, ErrorResponse};
 
 use crate::SimError;
@@ -175,6 +178,22 @@ impl IntoResponse for ApiError {
 
 /// What every handler returns.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Outermost middleware: a handler that panics (a bug) answers a Kalshi-shaped 500 instead
+/// of dropping the connection. State locks recover from the poison such a panic leaves.
+pub(crate) async fn catch_panic(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    match std::panic::AssertUnwindSafe(next.run(req))
+        .catch_unwind()
+        .await
+    {
+        Ok(resp) => resp,
+        Err(_) => {
+            tracing::error!(%path, "handler panicked");
+            ApiError::internal().into_response()
+        }
+    }
+}
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

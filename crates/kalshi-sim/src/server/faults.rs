@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, watch};
 
 use super::error::ApiError;
-use super::state::SharedState;
+use super::state::{SharedState, lock};
 
 /// The standing fault settings. Serialised as the body of `GET /_sim/faults`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -41,6 +41,9 @@ pub struct FaultPlan {
 
 /// A change to the fault plan: the body of `POST /_sim/faults`, and what `--fault` flags
 /// build. Absent fields leave the setting as it is; the one-shot fields act once.
+///
+/// Unlike Kalshi's wire types, unknown fields are refused: this is our own test-control
+/// API, and a misspelt fault silently ignored would make a test pass for the wrong reason.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FaultPatch {
@@ -341,12 +344,6 @@ impl Faults {
             None
         }
     }
-}
-
-/// Locks a mutex, recovering the data if a panicking thread poisoned it: every value
-/// guarded here stays consistent between statements, so poison carries no meaning.
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// REST middleware: waits out the configured delay, then answers the seeded share of

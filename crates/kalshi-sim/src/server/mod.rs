@@ -17,6 +17,7 @@ pub mod faults;
 pub mod order_groups;
 pub mod pagination;
 pub mod state;
+pub mod ws;
 
 mod admin;
 mod rest;
@@ -195,7 +196,9 @@ pub fn app(state: SharedState) -> Router {
     Router::new()
         .nest(REST_PREFIX, rest::router(state.clone()))
         .nest(ADMIN_PREFIX, admin::router())
+        .route(WS_PATH, axum::routing::get(ws::upgrade))
         .fallback(rest::unknown_route)
+        .layer(axum::middleware::from_fn(error::catch_panic))
         .with_state(state)
 }
 

@@ -29,6 +29,10 @@ pub const DEFAULT_MARKETS: usize = 300;
 /// The most markets a universe may have.
 pub const MAX_MARKETS: usize = 20_000;
 
+/// Latest accepted start time (the end of year 9999, in ms), so schedule arithmetic and
+/// calendar formatting stay in range.
+const MAX_START_MS: i64 = 253_402_300_799_000 - 400 * 24 * 3_600_000;
+
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UniverseConfig {
@@ -237,6 +241,7 @@ impl Universe {
                 config.markets
             )));
         }
+        check_start(config.start_ms)?;
         let mut g = Generator {
             rng: ChaCha8Rng::seed_from_u64(config.seed),
             start_ms: config.start_ms,
@@ -303,6 +308,7 @@ impl Universe {
                 markets.len()
             )));
         }
+        check_start(start_ms)?;
         let mut by_ticker = HashMap::with_capacity(markets.len());
         for (i, m) in markets.iter().enumerate() {
             if by_ticker.insert(m.ticker.clone(), i).is_some() {
@@ -352,6 +358,16 @@ impl Universe {
         self.by_ticker
             .get(ticker)
             .and_then(|i| self.markets.get(*i))
+    }
+}
+
+fn check_start(start_ms: i64) -> Result<(), SimError> {
+    if (0..=MAX_START_MS).contains(&start_ms) {
+        Ok(())
+    } else {
+        Err(SimError::InvalidParameters(format!(
+            "start time must be between 1970 and 9998, got {start_ms} ms"
+        )))
     }
 }
 
@@ -792,11 +808,16 @@ mod tests {
             DEFAULT_MARKETS
         );
         assert_eq!(universe(1, 1).markets().len(), 1);
-        for bad in [0, MAX_MARKETS + 1] {
+        for (markets, start_ms) in [
+            (0, START),
+            (MAX_MARKETS + 1, START),
+            (10, -1),
+            (10, i64::MAX),
+        ] {
             let err = Universe::generate(&UniverseConfig {
                 seed: 1,
-                markets: bad,
-                start_ms: START,
+                markets,
+                start_ms,
             })
             .unwrap_err();
             assert_eq!(err.code(), "invalid_parameters");

@@ -21,13 +21,22 @@ async fn engine_events_reach_the_bus_in_order() {
     assert_eq!(r.status, StatusCode::CREATED);
     let r = sim
         .delete_a(
-            &format!("/portfolio/events/orders/{}", r.body["order_id"].as_str().unwrap()),
+            &format!(
+                "/portfolio/events/orders/{}",
+                r.body["order_id"].as_str().unwrap()
+            ),
             None,
         )
         .await;
     assert_eq!(r.status, StatusCode::OK);
-    let first = tokio::time::timeout(WAIT, rx.recv()).await.unwrap().unwrap();
-    let second = tokio::time::timeout(WAIT, rx.recv()).await.unwrap().unwrap();
+    let first = tokio::time::timeout(WAIT, rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    let second = tokio::time::timeout(WAIT, rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(second.id, first.id + 1, "batch ids have no gaps");
     let deltas = |b: &kalshi_sim::server::EventBatch| {
         b.events
@@ -76,13 +85,18 @@ async fn activity_seeds_books_and_prints_trades() {
 async fn activity_can_be_stepped_by_hand() {
     let sim = Sim::start().await;
     let tape = sim.get("/markets/trades").await;
-    assert_eq!(tape.body["trades"].as_array().unwrap().len(), 0, "a still exchange");
+    assert_eq!(
+        tape.body["trades"].as_array().unwrap().len(),
+        0,
+        "a still exchange"
+    );
     let r = sim.admin("/activity/step", &json!({"steps": 300})).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert!(r.body["events"].as_u64().unwrap() > 0);
-    let quoted = sim.handle.state().read(|engine, _| {
-        engine.markets().iter().any(|m| m.best_bid().is_some())
-    });
+    let quoted = sim
+        .handle
+        .state()
+        .read(|engine, _| engine.markets().iter().any(|m| m.best_bid().is_some()));
     assert!(quoted, "makers quoted");
     sim.handle.shutdown().await;
 }
@@ -102,7 +116,11 @@ async fn advancing_the_clock_expires_orders_and_closes_markets() {
     let r = sim.admin("/clock/advance", &json!({"ms": 120_000})).await;
     assert_eq!(r.status, StatusCode::OK);
     let o = sim.get_a(&format!("/portfolio/orders/{id}")).await;
-    assert_eq!(o.body["order"]["status"], "canceled", "expired: {:?}", o.body);
+    assert_eq!(
+        o.body["order"]["status"], "canceled",
+        "expired: {:?}",
+        o.body
+    );
 
     let close = time::OffsetDateTime::parse(
         m["close_time"].as_str().unwrap(),
@@ -118,6 +136,10 @@ async fn advancing_the_clock_expires_orders_and_closes_markets() {
         .await;
     assert_eq!(r.status, StatusCode::OK);
     let after = sim.get(&format!("/markets/{ticker}")).await;
-    assert_ne!(after.body["market"]["status"], "active", "{:?}", after.body["market"]["status"]);
+    assert_ne!(
+        after.body["market"]["status"], "active",
+        "{:?}",
+        after.body["market"]["status"]
+    );
     sim.handle.shutdown().await;
 }

@@ -5,9 +5,13 @@
 
 mod auth;
 mod cli;
+mod client;
+mod conformance;
+mod e2e;
 mod errors;
 mod faults;
 mod harness;
 mod live;
 mod markets;
 mod orders;
+mod ws;

@@ -76,47 +76,61 @@ const COUNT: Spec = Spec {
 };
 
 /// Reads `text` as an exact decimal in units of `10^-spec.decimals`.
+///
+/// One pass over the bytes with no allocation: this runs for every price and size of
+/// every WebSocket frame, so it sits on the feed's hot path.
 fn parse_units(spec: &Spec, text: &str) -> Result<i64, FixedError> {
     let err = |reason| FixedError::new(spec.kind, text, reason);
-    let (negative, body) = match text.strip_prefix('-') {
-        Some(rest) if spec.signed => (true, rest),
-        Some(_) => return Err(err("must not be negative")),
-        None => (false, text),
+    let bytes = text.as_bytes();
+    let (negative, body) = match bytes.split_first() {
+        Some((b'-', rest)) if spec.signed => (true, rest),
+        Some((b'-', _)) => return Err(err("must not be negative")),
+        _ => (false, bytes),
     };
-    let (int_part, frac_part) = match body.split_once('.') {
-        Some((i, f)) => {
-            if f.is_empty() {
-                return Err(err("expected digits after the decimal point"));
-            }
-            (i, f)
-        }
-        None => (body, ""),
-    };
-    if int_part.is_empty() {
-        return Err(err("expected digits before the decimal point"));
-    }
-    if !int_part.bytes().all(|b| b.is_ascii_digit())
-        || !frac_part.bytes().all(|b| b.is_ascii_digit())
-    {
-        return Err(err("expected only digits and one decimal point"));
-    }
-    let decimals = spec.decimals as usize;
-    let (kept, extra) = frac_part.split_at(frac_part.len().min(decimals));
-    if extra.bytes().any(|b| b != b'0') {
-        return Err(err("too many decimal places"));
-    }
     let mut units: i64 = 0;
-    let digits = int_part
-        .bytes()
-        .chain(kept.bytes())
-        .chain(std::iter::repeat_n(b'0', decimals - kept.len()));
-    for d in digits {
-        units = units
-            .checked_mul(10)
-            .and_then(|u| u.checked_add(i64::from(d - b'0')))
-            .ok_or_else(|| err("out of range"))?;
+    let mut int_digits = 0usize;
+    // Decimals read so far; `None` until the decimal point.
+    let mut frac_digits: Option<u32> = None;
+    for &b in body {
+        match (b, frac_digits) {
+            (b'0'..=b'9', None) => {
+                int_digits += 1;
+                units = units
+                    .checked_mul(10)
+                    .and_then(|u| u.checked_add(i64::from(b - b'0')))
+                    .ok_or_else(|| err("out of range"))?;
+            }
+            (b'0'..=b'9', Some(n)) if n < spec.decimals => {
+                frac_digits = Some(n + 1);
+                units = units
+                    .checked_mul(10)
+                    .and_then(|u| u.checked_add(i64::from(b - b'0')))
+                    .ok_or_else(|| err("out of range"))?;
+            }
+            // Decimals beyond the unit are accepted only as zeros, so they change nothing.
+            (b'0', Some(_)) => {}
+            (b'1'..=b'9', Some(_)) => return Err(err("too many decimal places")),
+            (b'.', None) if int_digits == 0 => {
+                return Err(err("expected digits before the decimal point"));
+            }
+            (b'.', None) => frac_digits = Some(0),
+            _ => return Err(err("expected only digits and one decimal point")),
+        }
     }
-    Ok(if negative { -units } else { units })
+    match frac_digits {
+        _ if int_digits == 0 => Err(err("expected digits before the decimal point")),
+        Some(_) if body.last() == Some(&b'.') => {
+            Err(err("expected digits after the decimal point"))
+        }
+        _ => {
+            let shown = frac_digits.unwrap_or(0);
+            let scale = 10i64.pow(spec.decimals - shown);
+            let units = units
+                .checked_mul(scale)
+                .ok_or_else(|| err("out of range"))?;
+            Ok(if negative { -units } else { units })
+        }
+    }
 }
 
 /// Writes `units` in canonical form: at least `min_shown` decimals, more only when non-zero.

@@ -43,3 +43,4 @@ mod test_support;
 pub use decode::{DecodeError, from_slice, from_str};
 pub use fixed::{Count, FixedError, Money, Price, empty_as_none};
 pub use page::Paginated;
+pub use price_range::PriceRange;

@@ -95,6 +95,58 @@ pub fn next_tick_down(ranges: &[PriceRange], price: Price) -> Option<Price> {
     ranges.iter().filter_map(|r| r.next_down(price)).max()
 }
 
+/// True when an order may use `price`: on the grid and strictly between 0 and 1. The grid
+/// includes its ends, but the exchange never trades at a certain outcome.
+pub fn is_tradable(ranges: &[PriceRange], price: Price) -> bool {
+    Price::ZERO < price && price < Price::ONE && is_on_grid(ranges, price)
+}
+
+/// The finest tick at `price`: the smallest step of the segments containing it, so at a
+/// shared boundary the finer side wins. Stepping a quote by this in either direction never
+/// jumps over a valid price (unlike [`tick_at`], which is the tick for moving up). `None`
+/// when no segment with a positive step contains `price`.
+pub fn finest_tick_at(ranges: &[PriceRange], price: Price) -> Option<Price> {
+    ranges
+        .iter()
+        .filter(|r| r.contains(price) && r.step > Price::ZERO)
+        .map(|r| r.step)
+        .min()
+}
+
+/// The lowest and highest tradable prices ([`is_tradable`]) of the grid: the band a quote
+/// may be placed in. `None` when the grid has no tradable price.
+pub fn tradable_bounds(ranges: &[PriceRange]) -> Option<(Price, Price)> {
+    let low = next_tick_up(ranges, Price::ZERO).filter(|p| *p < Price::ONE)?;
+    let high = next_tick_down(ranges, Price::ONE)?;
+    Some((low, high))
+}
+
+/// The highest tradable price at or below `price`, after clamping `price` into
+/// [`tradable_bounds`] (so anything under the band gives its lowest price). Rounds a computed
+/// bid onto the grid without making it more aggressive. `None` when nothing is tradable.
+pub fn snap_down(ranges: &[PriceRange], price: Price) -> Option<Price> {
+    let (low, high) = tradable_bounds(ranges)?;
+    let price = price.clamp(low, high);
+    if is_on_grid(ranges, price) {
+        Some(price)
+    } else {
+        next_tick_down(ranges, price)
+    }
+}
+
+/// The lowest tradable price at or above `price`, after clamping `price` into
+/// [`tradable_bounds`] (so anything over the band gives its highest price). Rounds a computed
+/// ask onto the grid without making it more aggressive. `None` when nothing is tradable.
+pub fn snap_up(ranges: &[PriceRange], price: Price) -> Option<Price> {
+    let (low, high) = tradable_bounds(ranges)?;
+    let price = price.clamp(low, high);
+    if is_on_grid(ranges, price) {
+        Some(price)
+    } else {
+        next_tick_up(ranges, price)
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -188,6 +240,103 @@ mod tests {
         assert_eq!(next_tick_up(&g, p("0.5")), None);
         assert_eq!(next_tick_down(&g, p("0.5")), None);
         assert!(!is_on_grid(&[], p("0.5")));
+        assert_eq!(finest_tick_at(&g, p("0.5")), None, "a zero step is no tick");
+        assert_eq!(tradable_bounds(&g), None);
+        assert_eq!(snap_down(&g, p("0.5")), None);
+        assert_eq!(snap_up(&g, p("0.5")), None);
+        assert_eq!(tradable_bounds(&[]), None);
+    }
+
+    #[test]
+    fn tradable_excludes_zero_and_one() {
+        let g = [range("0.0000", "1.0000", "0.0100")];
+        assert!(is_on_grid(&g, p("0")) && is_on_grid(&g, p("1")));
+        assert!(
+            !is_tradable(&g, p("0")),
+            "0 is on the grid but not tradable"
+        );
+        assert!(
+            !is_tradable(&g, p("1")),
+            "1 is on the grid but not tradable"
+        );
+        assert!(is_tradable(&g, p("0.01")));
+        assert!(is_tradable(&g, p("0.99")));
+        assert!(!is_tradable(&g, p("0.565")), "off grid");
+        assert!(!is_tradable(&g, p("1.5")));
+        assert_eq!(tradable_bounds(&g), Some((p("0.01"), p("0.99"))));
+        assert_eq!(
+            tradable_bounds(&tapered()),
+            Some((p("0.001"), p("0.999"))),
+            "the fine edges reach closer to 0 and 1"
+        );
+        let only_ends = [range("0", "1", "1")];
+        assert_eq!(
+            tradable_bounds(&only_ends),
+            None,
+            "0 and 1 alone trade nothing"
+        );
+        assert_eq!(snap_down(&only_ends, p("0.5")), None);
+    }
+
+    #[test]
+    fn finest_tick_prefers_the_finer_side_of_a_boundary() {
+        let g = tapered();
+        assert_eq!(finest_tick_at(&g, p("0.1000")), Some(p("0.001")));
+        assert_eq!(
+            tick_at(&g, p("0.1000")),
+            Some(p("0.01")),
+            "moving up is coarser"
+        );
+        assert_eq!(finest_tick_at(&g, p("0.9000")), Some(p("0.001")));
+        assert_eq!(finest_tick_at(&g, p("0.5000")), Some(p("0.01")));
+        assert_eq!(finest_tick_at(&g, p("0.0500")), Some(p("0.001")));
+        assert_eq!(finest_tick_at(&g, p("1.5000")), None, "outside the grid");
+    }
+
+    #[test]
+    fn snapping_lands_on_tradable_prices() {
+        let cent = [range("0.0000", "1.0000", "0.0100")];
+        assert_eq!(snap_down(&cent, p("0.5678")), Some(p("0.56")));
+        assert_eq!(snap_up(&cent, p("0.5678")), Some(p("0.57")));
+        assert_eq!(
+            snap_down(&cent, p("0.56")),
+            Some(p("0.56")),
+            "on-grid stays"
+        );
+        assert_eq!(snap_up(&cent, p("0.56")), Some(p("0.56")), "on-grid stays");
+        assert_eq!(
+            snap_down(&cent, p("0")),
+            Some(p("0.01")),
+            "below the band clamps to its bottom"
+        );
+        assert_eq!(snap_up(&cent, p("0")), Some(p("0.01")));
+        assert_eq!(
+            snap_up(&cent, p("1")),
+            Some(p("0.99")),
+            "above the band clamps to its top"
+        );
+        assert_eq!(snap_down(&cent, p("1.5")), Some(p("0.99")));
+
+        let deci = [range("0.0000", "1.0000", "0.0010")];
+        assert_eq!(snap_down(&deci, p("0.5678")), Some(p("0.567")));
+        assert_eq!(snap_up(&deci, p("0.0001")), Some(p("0.001")));
+        assert_eq!(snap_up(&deci, p("0.9995")), Some(p("0.999")));
+
+        let g = tapered();
+        assert_eq!(snap_down(&g, p("0.1055")), Some(p("0.10")));
+        assert_eq!(snap_up(&g, p("0.0995")), Some(p("0.10")));
+        assert_eq!(snap_up(&g, p("0.5050")), Some(p("0.51")));
+        assert_eq!(snap_down(&g, p("0.9015")), Some(p("0.901")));
+        for text in [
+            "0", "0.0004", "0.0995", "0.1001", "0.5555", "0.9", "0.9999", "1",
+        ] {
+            for snapped in [snap_down(&g, p(text)), snap_up(&g, p(text))] {
+                assert!(
+                    snapped.is_some_and(|s| is_tradable(&g, s)),
+                    "{text} snaps onto a tradable price"
+                );
+            }
+        }
     }
 
     #[test]

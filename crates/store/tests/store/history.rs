@@ -315,6 +315,98 @@ async fn fill_filters_and_pagination() {
     );
 }
 
+/// Filters matching more rows than the ticker-index threshold take the time-scan path;
+/// the results must be the same as through the ticker index.
+#[tokio::test]
+async fn broad_filters_scan_by_time_with_the_same_results() {
+    let (_dir, store) = open_store().await;
+    let tickers = ["KXWIDE-A", "KXWIDE-B", "KXNARROW-C"];
+    let fills: Vec<Fill> = (0..5_000i64)
+        .map(|i| {
+            let ticker = if i % 50 == 0 {
+                tickers[2]
+            } else {
+                tickers[(i % 2) as usize]
+            };
+            let side = if i % 3 == 0 {
+                BookSide::Ask
+            } else {
+                BookSide::Bid
+            };
+            fill(&format!("w{i:04}"), ticker, side, "0.5", "1", 1_000 + i / 4)
+        })
+        .collect();
+    store.upsert_fills(&sim(), &fills).await.unwrap();
+    store
+        .upsert_markets(&sim(), &[market("KXWIDE-A", "Wide open", "0.5")], at(1))
+        .await
+        .unwrap();
+
+    let broad = FillFilter {
+        ticker: Some(TickerFilter::Prefix("KXWIDE".into())),
+        book_side: Some(BookSide::Ask),
+        ..Default::default()
+    };
+    check(
+        &store,
+        &fills,
+        broad,
+        |f| f.ticker.starts_with("KXWIDE") && f.book_side == BookSide::Ask,
+        &[97, 1000],
+    )
+    .await;
+
+    let narrow = FillFilter {
+        ticker: Some(TickerFilter::Prefix("KXNARROW".into())),
+        ..Default::default()
+    };
+    check(
+        &store,
+        &fills,
+        narrow,
+        |f| f.ticker == "KXNARROW-C",
+        &[7, 1000],
+    )
+    .await;
+
+    let text = FillFilter {
+        text: Some("wide".into()),
+        range: TimeRange {
+            from: Some(at(1_200)),
+            until: None,
+        },
+        ..Default::default()
+    };
+    check(
+        &store,
+        &fills,
+        text,
+        |f| f.ticker.starts_with("KXWIDE") && ms(f.created_time.unwrap()) >= 1_200,
+        &[50, 1000],
+    )
+    .await;
+
+    let title = FillFilter {
+        text: Some("open".into()),
+        ..Default::default()
+    };
+    check(&store, &fills, title, |f| f.ticker == "KXWIDE-A", &[1000]).await;
+
+    let text_and_prefix = FillFilter {
+        ticker: Some(TickerFilter::Prefix("KXNARROW".into())),
+        text: Some("wide".into()),
+        ..Default::default()
+    };
+    let page = store
+        .fill_history(&sim(), &text_and_prefix, &PageRequest::first(10))
+        .await
+        .unwrap();
+    assert!(
+        page.items.is_empty(),
+        "text and ticker filters must both match"
+    );
+}
+
 #[tokio::test]
 async fn text_is_not_a_wildcard() {
     let (_dir, store, _) = store_with_fills().await;
@@ -457,4 +549,92 @@ async fn order_filters_and_pagination() {
             assert_eq!(set, want, "no gaps for {filter:?} with limit {limit}");
         }
     }
+}
+
+#[tokio::test]
+async fn fills_of_a_stored_order_are_found_through_its_market() {
+    let (_dir, store) = open_store().await;
+    let mut fills: Vec<Fill> = (0..30)
+        .map(|i| {
+            fill(
+                &format!("x{i}"),
+                if i % 2 == 0 { "KX-A" } else { "KX-B" },
+                BookSide::Bid,
+                "0.5",
+                "1",
+                i,
+            )
+        })
+        .collect();
+    for f in &mut fills {
+        f.order_id = if f.ticker == "KX-A" {
+            "ord-a".into()
+        } else {
+            "ord-b".into()
+        };
+    }
+    store.upsert_fills(&sim(), &fills).await.unwrap();
+    store
+        .upsert_orders(&sim(), &[order("ord-a", "KX-A", 0, 0, 10)])
+        .await
+        .unwrap();
+
+    // Stored order: narrowed through its ticker.
+    let of_a = store.fills_of_order(&sim(), "ord-a").await.unwrap();
+    assert_eq!(of_a.len(), 15);
+    assert!(
+        of_a.windows(2)
+            .all(|w| w[0].created_time <= w[1].created_time),
+        "oldest first"
+    );
+    // Unknown order: found by scanning.
+    assert_eq!(
+        store.fills_of_order(&sim(), "ord-b").await.unwrap().len(),
+        15
+    );
+    assert!(
+        store
+            .fills_of_order(&sim(), "ord-c")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let by_order = FillFilter {
+        order_id: Some("ord-a".into()),
+        ..Default::default()
+    };
+    check(
+        &store,
+        &fills,
+        by_order,
+        |f| f.order_id == "ord-a",
+        &[4, 1000],
+    )
+    .await;
+    let by_unknown_order = FillFilter {
+        order_id: Some("ord-b".into()),
+        ..Default::default()
+    };
+    check(
+        &store,
+        &fills,
+        by_unknown_order,
+        |f| f.order_id == "ord-b",
+        &[4],
+    )
+    .await;
+    let contradiction = FillFilter {
+        order_id: Some("ord-a".into()),
+        ticker: Some(TickerFilter::Exact("KX-B".into())),
+        ..Default::default()
+    };
+    let page = store
+        .fill_history(&sim(), &contradiction, &PageRequest::first(10))
+        .await
+        .unwrap();
+    assert!(
+        page.items.is_empty(),
+        "the order's market does not match the ticker filter"
+    );
 }

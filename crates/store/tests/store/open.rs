@@ -41,7 +41,8 @@ async fn migrations_apply_and_reopen_is_a_no_op() {
             "scopes",
             "settings",
             "settlements",
-            "sync_cursors"
+            "sync_cursors",
+            "tickers"
         ]
     );
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode")

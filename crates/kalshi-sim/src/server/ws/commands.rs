@@ -118,7 +118,9 @@ fn update_problem(params: Option<&Map<String, Value>>) -> Code {
     };
     match p.get("action") {
         None | Some(Value::Null) => Code::ActionRequired,
-        Some(a @ Value::String(_)) if serde_json::from_value::<UpdateAction>(a.clone()).is_err() => {
+        Some(a @ Value::String(_))
+            if serde_json::from_value::<UpdateAction>(a.clone()).is_err() =>
+        {
             Code::UnsupportedAction
         }
         Some(_) => Code::UnableToProcess,
@@ -181,7 +183,10 @@ mod tests {
             ),
             (r#"{"id":4,"cmd":"unsubscribe"}"#, (Some(4), 2)),
             (r#"{"id":4,"cmd":"unsubscribe","params":{}}"#, (Some(4), 4)),
-            (r#"{"id":5,"cmd":"update_subscription","params":{"sids":[1]}}"#, (Some(5), 15)),
+            (
+                r#"{"id":5,"cmd":"update_subscription","params":{"sids":[1]}}"#,
+                (Some(5), 15),
+            ),
             (
                 r#"{"id":5,"cmd":"update_subscription","params":{"sids":[1],"action":"explode"}}"#,
                 (Some(5), 13),

@@ -151,7 +151,7 @@ pub fn fill(f: &Fill) -> WireFill {
 /// `market_position`: the owner's position in one market after a change.
 pub fn position(p: &PositionUpdate) -> MarketPosition {
     MarketPosition {
-        user_id: Some(convert::user_id(p.user)),
+        user_id: Some(p.user.to_uuid().to_string()),
         market_ticker: p.ticker.to_string(),
         position_fp: p.position,
         position_cost_dollars: p.position_cost,
@@ -175,7 +175,7 @@ pub fn user_order(o: &Order, order_group_id: Option<String>) -> UserOrder {
     let outcome = convert::outcome_side(o.outcome_side());
     UserOrder {
         order_id: o.id.to_uuid().to_string(),
-        user_id: Some(convert::user_id(o.user)),
+        user_id: Some(o.user.to_uuid().to_string()),
         ticker: o.ticker.to_string(),
         status: convert::order_status(o.status),
         outcome_side: Some(outcome),
@@ -298,7 +298,11 @@ mod tests {
             .iter()
             .map(|l| l.price.to_string())
             .collect();
-        assert_eq!(prices, ["0.4400", "0.4700"], "use_yes_price keeps YES prices");
+        assert_eq!(
+            prices,
+            ["0.4400", "0.4700"],
+            "use_yes_price keeps YES prices"
+        );
     }
 
     #[test]

@@ -1,0 +1,687 @@
+//! `CoreError` (everything a core operation can fail with) and the one place that turns it
+//! into the UI's [`AppError`] `{code, message, retryable}`.
+//!
+//! Codes are a contract with the UI: stable snake_case, each documented with when it
+//! arises and whether retrying helps; `retryable` is derived from the code in a single
+//! `match`, so the two can never disagree. Messages are written for a person and never
+//! echo raw response bodies or key material.
+
+use std::fmt;
+
+use kalshi::auth::KeyError;
+use kalshi::model::{Count, Money, Price};
+use kalshi::rest::{AuthFailure, Error as RestError};
+use kalshi::ws::{FeedConfigError, FeedError};
+use serde::{Deserialize, Serialize};
+use store::StoreError;
+
+use crate::credentials::CredentialError;
+use crate::environment::DeskEnvironment;
+
+/// Why an order was refused before anything was sent to the exchange.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OrderRejection {
+    /// The price is not strictly between 0 and 1 dollar.
+    #[error("price {price} is outside 0 < price < 1")]
+    PriceOutOfRange {
+        /// The price given.
+        price: Price,
+    },
+    /// The price is not on the market's tick grid.
+    #[error("price {price} is not on the market's price grid")]
+    PriceOffGrid {
+        /// The price given.
+        price: Price,
+        /// The nearest valid price below, if any.
+        below: Option<Price>,
+        /// The nearest valid price above, if any.
+        above: Option<Price>,
+    },
+    /// The count is zero or negative.
+    #[error("count {count} must be above zero")]
+    CountNotPositive {
+        /// The count given.
+        count: Count,
+    },
+    /// The count is above the session's per-order limit.
+    #[error("count {count} is above the per-order limit of {max}")]
+    CountAboveMax {
+        /// The count given.
+        count: Count,
+        /// The limit.
+        max: Count,
+    },
+    /// The market is not open for trading.
+    #[error("market {ticker} is not open ({status})")]
+    MarketNotOpen {
+        /// The market.
+        ticker: String,
+        /// Its status as the exchange reported it.
+        status: String,
+    },
+    /// The exchange does not know the market.
+    #[error("market {ticker} does not exist")]
+    MarketNotFound {
+        /// The market.
+        ticker: String,
+    },
+    /// Cost plus worst-case fee is more than the available balance.
+    #[error("the order needs {required} but only {available} is available")]
+    InsufficientBalance {
+        /// Worst-case cost including fees.
+        required: Money,
+        /// Available balance as last reported.
+        available: Money,
+    },
+}
+
+/// Everything a core operation can fail with. Never carries key material.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CoreError {
+    /// An order on production before the person confirmed real-money trading.
+    #[error("orders on production need an explicit confirmation")]
+    ProductionNotConfirmed,
+    /// The exchange cannot be reached; the session is read-only.
+    #[error("the exchange is unreachable; working offline")]
+    Offline,
+    /// No API key is stored for the environment.
+    #[error("no API key is set up for {0}")]
+    NoCredentials(DeskEnvironment),
+    /// The credential store failed.
+    #[error(transparent)]
+    Credentials(#[from] CredentialError),
+    /// A stored or given key is not usable.
+    #[error("the API key cannot be used: {0}")]
+    InvalidKey(#[from] KeyError),
+    /// The local database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The embedded simulator could not be started or set up.
+    #[error("the simulator could not start: {0}")]
+    Simulator(String),
+    /// A REST call failed.
+    #[error(transparent)]
+    Exchange(#[from] RestError),
+    /// A WebSocket command failed.
+    #[error(transparent)]
+    Feed(#[from] FeedError),
+    /// The feed configuration is invalid.
+    #[error(transparent)]
+    FeedConfig(#[from] FeedConfigError),
+    /// An order failed validation.
+    #[error(transparent)]
+    Order(#[from] OrderRejection),
+    /// An order id or client order id this session does not know.
+    #[error("unknown order {0}")]
+    UnknownOrder(String),
+    /// The session has been closed.
+    #[error("the session is closed")]
+    Closed,
+    /// A configuration or argument that cannot work.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+}
+
+/// The stable error codes the UI switches on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// Production order without confirmation; terminal until the person confirms.
+    ProductionNotConfirmed,
+    /// The exchange is unreachable and the session is read-only; retry when back online.
+    Offline,
+    /// No API key for the environment; terminal until one is added.
+    NoCredentials,
+    /// No OS keychain; terminal, offer session-only credentials.
+    KeychainUnavailable,
+    /// The keychain failed (locked, denied); may work after unlocking, so retryable.
+    CredentialStoreFailed,
+    /// The API key is malformed or cannot sign; terminal until replaced.
+    InvalidKey,
+    /// The database was written by a newer app; terminal until the app is updated.
+    DatabaseNewerVersion,
+    /// The database file is damaged or not ours; terminal, the file is left untouched.
+    DatabaseUnreadable,
+    /// A database operation failed (disk full, locked); retrying may help.
+    StorageFailed,
+    /// The embedded simulator did not start; terminal for this run.
+    SimulatorUnavailable,
+    /// The exchange rate-limited us; retry after a moment.
+    RateLimited,
+    /// The exchange did not answer or answered with a server error; retry later.
+    ExchangeUnavailable,
+    /// The exchange refused the API key (wrong environment, revoked); terminal.
+    AuthRejected,
+    /// The exchange refused the request for another reason; terminal as sent.
+    ExchangeRejected,
+    /// The exchange sent something this version cannot read; terminal.
+    UnexpectedResponse,
+    /// The exchange does not know the object; terminal (re-fetch the list).
+    NotFound,
+    /// Price outside 0 < p < 1; fix the input.
+    PriceOutOfRange,
+    /// Price off the market's tick grid; fix the input.
+    PriceOffGrid,
+    /// Count zero or negative; fix the input.
+    InvalidCount,
+    /// Count above the per-order limit; fix the input.
+    CountAboveMax,
+    /// Market not open (closed, paused, settled); terminal until it reopens.
+    MarketNotOpen,
+    /// The market does not exist; terminal.
+    MarketNotFound,
+    /// Not enough balance for cost plus fees; terminal until funds change.
+    InsufficientBalance,
+    /// A WebSocket command failed or timed out; retrying may help.
+    FeedFailed,
+    /// The session was closed; terminal (open a new one).
+    SessionClosed,
+    /// The request itself cannot work; fix the input.
+    InvalidRequest,
+    /// A bug; terminal.
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, for wire tests and documentation.
+    pub const ALL: [Self; 27] = [
+        Self::ProductionNotConfirmed,
+        Self::Offline,
+        Self::NoCredentials,
+        Self::KeychainUnavailable,
+        Self::CredentialStoreFailed,
+        Self::InvalidKey,
+        Self::DatabaseNewerVersion,
+        Self::DatabaseUnreadable,
+        Self::StorageFailed,
+        Self::SimulatorUnavailable,
+        Self::RateLimited,
+        Self::ExchangeUnavailable,
+        Self::AuthRejected,
+        Self::ExchangeRejected,
+        Self::UnexpectedResponse,
+        Self::NotFound,
+        Self::PriceOutOfRange,
+        Self::PriceOffGrid,
+        Self::InvalidCount,
+        Self::CountAboveMax,
+        Self::MarketNotOpen,
+        Self::MarketNotFound,
+        Self::InsufficientBalance,
+        Self::FeedFailed,
+        Self::SessionClosed,
+        Self::InvalidRequest,
+        Self::Internal,
+    ];
+
+    /// Whether the same action may succeed if repeated later, unchanged.
+    pub const fn retryable(self) -> bool {
+        match self {
+            Self::Offline
+            | Self::CredentialStoreFailed
+            | Self::StorageFailed
+            | Self::RateLimited
+            | Self::ExchangeUnavailable
+            | Self::FeedFailed => true,
+            Self::ProductionNotConfirmed
+            | Self::NoCredentials
+            | Self::KeychainUnavailable
+            | Self::InvalidKey
+            | Self::DatabaseNewerVersion
+            | Self::DatabaseUnreadable
+            | Self::SimulatorUnavailable
+            | Self::AuthRejected
+            | Self::ExchangeRejected
+            | Self::UnexpectedResponse
+            | Self::NotFound
+            | Self::PriceOutOfRange
+            | Self::PriceOffGrid
+            | Self::InvalidCount
+            | Self::CountAboveMax
+            | Self::MarketNotOpen
+            | Self::MarketNotFound
+            | Self::InsufficientBalance
+            | Self::SessionClosed
+            | Self::InvalidRequest
+            | Self::Internal => false,
+        }
+    }
+
+    /// The wire name (what serde writes).
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.as_str())
+    }
+}
+
+/// What the UI gets for any failure: a stable code, a sentence for a person, and whether
+/// trying again later can help (always `code.retryable()`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppError {
+    /// Stable machine-readable code.
+    pub code: ErrorCode,
+    /// For a person; no raw bodies, no key material.
+    pub message: String,
+    /// Whether repeating the same action later may succeed.
+    pub retryable: bool,
+}
+
+impl AppError {
+    /// An error with `code` and `message`; `retryable` follows the code.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            retryable: code.retryable(),
+        }
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl From<&CoreError> for AppError {
+    fn from(err: &CoreError) -> Self {
+        let (code, message) = describe(err);
+        Self::new(code, message)
+    }
+}
+
+impl From<CoreError> for AppError {
+    fn from(err: CoreError) -> Self {
+        Self::from(&err)
+    }
+}
+
+/// The code and person-facing message of an error: the one mapping in the crate.
+fn describe(err: &CoreError) -> (ErrorCode, String) {
+    use ErrorCode as C;
+    match err {
+        CoreError::ProductionNotConfirmed => (
+            C::ProductionNotConfirmed,
+            "Orders on production use real money: confirm real-money trading first.".into(),
+        ),
+        CoreError::Offline => (
+            C::Offline,
+            "The exchange cannot be reached. History and the last portfolio are shown offline."
+                .into(),
+        ),
+        CoreError::NoCredentials(env) => (
+            C::NoCredentials,
+            format!("No API key is set up for {env}. Add one in Settings."),
+        ),
+        CoreError::Credentials(CredentialError::Unavailable(_)) => (
+            C::KeychainUnavailable,
+            "No system keychain is available. You can use the key for this session only.".into(),
+        ),
+        CoreError::Credentials(CredentialError::Corrupt(env)) => (
+            C::InvalidKey,
+            format!("The stored API key for {env} is unreadable. Add it again."),
+        ),
+        CoreError::Credentials(e) => (
+            C::CredentialStoreFailed,
+            format!("The keychain failed ({e}). Unlock it and try again."),
+        ),
+        CoreError::InvalidKey(e) => (C::InvalidKey, format!("The API key cannot be used: {e}.")),
+        CoreError::Store(e) => store_error(e),
+        CoreError::Simulator(why) => (
+            C::SimulatorUnavailable,
+            format!("The simulator could not start: {why}."),
+        ),
+        CoreError::Exchange(e) => rest_error(e),
+        CoreError::Feed(e) => (
+            C::FeedFailed,
+            format!("The live connection could not do that: {e}."),
+        ),
+        CoreError::FeedConfig(e) => (
+            C::InvalidRequest,
+            format!("Invalid live-feed settings: {e}."),
+        ),
+        CoreError::Order(r) => rejection(r),
+        CoreError::UnknownOrder(id) => (C::NotFound, format!("Order {id} is not known.")),
+        CoreError::Closed => (C::SessionClosed, "The session has been closed.".into()),
+        CoreError::InvalidRequest(why) => (C::InvalidRequest, format!("Invalid request: {why}.")),
+    }
+}
+
+fn store_error(e: &StoreError) -> (ErrorCode, String) {
+    match e {
+        StoreError::NewerSchema { .. } => (ErrorCode::DatabaseNewerVersion, format!("{e}.")),
+        StoreError::NotADatabase { .. } | StoreError::Corrupt { .. } => {
+            (ErrorCode::DatabaseUnreadable, format!("{e}."))
+        }
+        StoreError::InvalidCursor(_) | StoreError::InvalidQuery(_) => (
+            ErrorCode::InvalidRequest,
+            format!("Invalid history query: {e}."),
+        ),
+        _ => (
+            ErrorCode::StorageFailed,
+            format!("The local database failed: {e}."),
+        ),
+    }
+}
+
+/// Exchange error codes that mean "the market is not accepting this order now".
+const MARKET_NOT_OPEN_CODES: [&str; 5] = [
+    "market_closed",
+    "market_not_open",
+    "market_paused",
+    "trading_is_paused",
+    "exchange_unavailable",
+];
+
+fn rest_error(e: &RestError) -> (ErrorCode, String) {
+    use ErrorCode as C;
+    match e {
+        RestError::RateLimited { .. } => (
+            C::RateLimited,
+            "The exchange is rate-limiting requests. Try again in a moment.".into(),
+        ),
+        RestError::Transport(_) | RestError::Timeout => (
+            C::ExchangeUnavailable,
+            "The exchange did not answer. Check the connection and try again.".into(),
+        ),
+        RestError::Auth(AuthFailure::Signing(_)) => (
+            C::InvalidKey,
+            "The request could not be signed with the API key.".into(),
+        ),
+        RestError::Auth(_) => (
+            C::AuthRejected,
+            "The exchange refused the API key. Check that it belongs to this environment.".into(),
+        ),
+        RestError::NoCredentials { .. } => (
+            C::NoCredentials,
+            "This needs an API key, and none is set up.".into(),
+        ),
+        RestError::Decode { endpoint, .. } => (
+            C::UnexpectedResponse,
+            format!("The exchange's answer to {endpoint} could not be read."),
+        ),
+        RestError::TooManyPages { endpoint, .. } => (
+            C::UnexpectedResponse,
+            format!("The listing {endpoint} did not end; stopped."),
+        ),
+        RestError::InvalidRequest(why) => (C::InvalidRequest, format!("Invalid request: {why}.")),
+        RestError::Api {
+            status,
+            code,
+            message,
+            ..
+        } => {
+            let said = if message.is_empty() {
+                format!("HTTP {status}")
+            } else {
+                message.clone()
+            };
+            if *status >= 500 {
+                (
+                    C::ExchangeUnavailable,
+                    format!("The exchange failed: {said}. Try again later."),
+                )
+            } else if code == "insufficient_balance" {
+                (
+                    C::InsufficientBalance,
+                    format!("Not enough balance: {said}."),
+                )
+            } else if MARKET_NOT_OPEN_CODES.contains(&code.as_str()) {
+                (C::MarketNotOpen, format!("The market is not open: {said}."))
+            } else if *status == 404 {
+                (C::NotFound, format!("Not found: {said}."))
+            } else {
+                (
+                    C::ExchangeRejected,
+                    format!("The exchange refused: {said}."),
+                )
+            }
+        }
+        _ => (C::Internal, format!("Unexpected exchange error: {e}.")),
+    }
+}
+
+fn rejection(r: &OrderRejection) -> (ErrorCode, String) {
+    use ErrorCode as C;
+    let code = match r {
+        OrderRejection::PriceOutOfRange { .. } => C::PriceOutOfRange,
+        OrderRejection::PriceOffGrid { .. } => C::PriceOffGrid,
+        OrderRejection::CountNotPositive { .. } => C::InvalidCount,
+        OrderRejection::CountAboveMax { .. } => C::CountAboveMax,
+        OrderRejection::MarketNotOpen { .. } => C::MarketNotOpen,
+        OrderRejection::MarketNotFound { .. } => C::MarketNotFound,
+        OrderRejection::InsufficientBalance { .. } => C::InsufficientBalance,
+    };
+    let message = match r {
+        OrderRejection::PriceOffGrid {
+            price,
+            below,
+            above,
+        } => {
+            let near: Vec<String> = [below, above]
+                .into_iter()
+                .flatten()
+                .map(ToString::to_string)
+                .collect();
+            if near.is_empty() {
+                format!("Price {price} is not on this market's price grid.")
+            } else {
+                format!(
+                    "Price {price} is not on this market's price grid (nearest: {}).",
+                    near.join(" or ")
+                )
+            }
+        }
+        other => {
+            let text = other.to_string();
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+                None => text,
+            }
+        }
+    };
+    (code, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON of every code, pinned: the UI switches on these strings.
+    #[test]
+    fn wire_json_of_every_code_is_pinned() {
+        let pinned = [
+            (
+                ErrorCode::ProductionNotConfirmed,
+                r#"{"code":"production_not_confirmed","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::Offline,
+                r#"{"code":"offline","message":"m","retryable":true}"#,
+            ),
+            (
+                ErrorCode::NoCredentials,
+                r#"{"code":"no_credentials","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::KeychainUnavailable,
+                r#"{"code":"keychain_unavailable","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::CredentialStoreFailed,
+                r#"{"code":"credential_store_failed","message":"m","retryable":true}"#,
+            ),
+            (
+                ErrorCode::InvalidKey,
+                r#"{"code":"invalid_key","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::DatabaseNewerVersion,
+                r#"{"code":"database_newer_version","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::DatabaseUnreadable,
+                r#"{"code":"database_unreadable","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::StorageFailed,
+                r#"{"code":"storage_failed","message":"m","retryable":true}"#,
+            ),
+            (
+                ErrorCode::SimulatorUnavailable,
+                r#"{"code":"simulator_unavailable","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::RateLimited,
+                r#"{"code":"rate_limited","message":"m","retryable":true}"#,
+            ),
+            (
+                ErrorCode::ExchangeUnavailable,
+                r#"{"code":"exchange_unavailable","message":"m","retryable":true}"#,
+            ),
+            (
+                ErrorCode::AuthRejected,
+                r#"{"code":"auth_rejected","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::ExchangeRejected,
+                r#"{"code":"exchange_rejected","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::UnexpectedResponse,
+                r#"{"code":"unexpected_response","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::NotFound,
+                r#"{"code":"not_found","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::PriceOutOfRange,
+                r#"{"code":"price_out_of_range","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::PriceOffGrid,
+                r#"{"code":"price_off_grid","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::InvalidCount,
+                r#"{"code":"invalid_count","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::CountAboveMax,
+                r#"{"code":"count_above_max","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::MarketNotOpen,
+                r#"{"code":"market_not_open","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::MarketNotFound,
+                r#"{"code":"market_not_found","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::InsufficientBalance,
+                r#"{"code":"insufficient_balance","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::FeedFailed,
+                r#"{"code":"feed_failed","message":"m","retryable":true}"#,
+            ),
+            (
+                ErrorCode::SessionClosed,
+                r#"{"code":"session_closed","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::InvalidRequest,
+                r#"{"code":"invalid_request","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::Internal,
+                r#"{"code":"internal","message":"m","retryable":false}"#,
+            ),
+        ];
+        assert_eq!(pinned.len(), ErrorCode::ALL.len(), "every code is pinned");
+        for (code, json) in pinned {
+            let e = AppError::new(code, "m");
+            assert_eq!(
+                serde_json::to_string(&e).unwrap(),
+                json,
+                "{code:?} keeps its wire form"
+            );
+            let back: AppError = serde_json::from_str(json).unwrap();
+            assert_eq!(back, e, "{code:?} reads back");
+        }
+    }
+
+    #[test]
+    fn retryable_always_follows_the_code() {
+        for code in ErrorCode::ALL {
+            let e = AppError::new(code, "x");
+            assert_eq!(e.retryable, code.retryable(), "{code}");
+        }
+    }
+
+    #[test]
+    fn exchange_codes_map_to_specific_codes() {
+        let api = |status: u16, code: &str| {
+            AppError::from(CoreError::Exchange(RestError::Api {
+                status,
+                code: code.into(),
+                message: "said so".into(),
+                details: Some("RAW BODY".into()),
+            }))
+        };
+        assert_eq!(
+            api(400, "insufficient_balance").code,
+            ErrorCode::InsufficientBalance
+        );
+        assert_eq!(api(409, "market_closed").code, ErrorCode::MarketNotOpen);
+        assert_eq!(api(404, "not_found").code, ErrorCode::NotFound);
+        assert_eq!(api(503, "").code, ErrorCode::ExchangeUnavailable);
+        assert!(api(503, "").retryable);
+        let other = api(400, "invalid_order");
+        assert_eq!(other.code, ErrorCode::ExchangeRejected);
+        assert!(
+            !other.message.contains("RAW BODY"),
+            "details (raw bodies) never reach the person: {}",
+            other.message
+        );
+        let limited = AppError::from(CoreError::Exchange(RestError::RateLimited {
+            retry_after: None,
+        }));
+        assert_eq!(limited.code, ErrorCode::RateLimited);
+        assert!(limited.retryable);
+    }
+
+    #[test]
+    fn rejections_read_as_sentences() {
+        let e = AppError::from(CoreError::Order(OrderRejection::PriceOffGrid {
+            price: Price::from_units(4_150),
+            below: Some(Price::from_units(4_100)),
+            above: Some(Price::from_units(4_200)),
+        }));
+        assert_eq!(e.code, ErrorCode::PriceOffGrid);
+        assert_eq!(
+            e.message,
+            "Price 0.4150 is not on this market's price grid (nearest: 0.4100 or 0.4200)."
+        );
+        let e = AppError::from(CoreError::Order(OrderRejection::CountNotPositive {
+            count: Count::ZERO,
+        }));
+        assert_eq!(e.message, "Count 0.00 must be above zero.");
+    }
+}

@@ -1,0 +1,189 @@
+//! The live pipeline: one task reads the feed's events in order, stores fills and order
+//! updates (store first, then events), routes book and ticker messages to the market
+//! subscriptions, follows the connection state, and asks for a REST catch-up once the
+//! private channels are confirmed on each new connection.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use kalshi::model::fill::Fill;
+use kalshi::model::order::Order;
+use kalshi::model::ws::{Channel, Message};
+use kalshi::ws::FeedEvent;
+use tokio::sync::{mpsc, watch};
+
+use crate::convert;
+use crate::event::{AppEvent, FillOrigin, PositionEvent};
+use crate::record;
+use crate::shared::Shared;
+
+/// The private channels every session subscribes to.
+pub(crate) const PRIVATE_CHANNELS: [Channel; 3] =
+    [Channel::Fill, Channel::UserOrders, Channel::MarketPositions];
+
+/// Channels whose confirmation on a new connection starts the catch-up: once they are
+/// live, anything that happens is seen on the socket, and anything before is in REST.
+const CATCH_UP_AFTER: [Channel; 2] = [Channel::Fill, Channel::UserOrders];
+
+/// Most feed events handled as one batch (fills and orders of a burst share a write).
+const MAX_BATCH: usize = 512;
+
+/// Subscribes the private channels (the feed keeps them in its desired set and re-sends
+/// them on every reconnect). Waits for the first connection if need be.
+pub(crate) async fn subscribe_private(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+    let result = tokio::select! {
+        () = crate::shared::stopped(&mut shutdown) => return,
+        r = shared.link.feed.subscribe(PRIVATE_CHANNELS, Vec::<String>::new()) => r,
+    };
+    match result {
+        Ok(subs) => tracing::debug!(?subs, "private channels subscribed"),
+        // Still in the desired set: the next connection re-sends it.
+        Err(e) => tracing::warn!(error = %e, "private subscribe did not complete"),
+    }
+}
+
+/// Runs until shutdown or until the feed ends.
+pub(crate) async fn run(
+    shared: Arc<Shared>,
+    mut events: mpsc::Receiver<FeedEvent>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut state = shared.link.feed.state();
+    let mut state_open = true;
+    let mut pipeline = Pipeline {
+        shared: &shared,
+        awaiting: HashSet::new(),
+        fills: Vec::new(),
+        orders: Vec::new(),
+    };
+    loop {
+        tokio::select! {
+            biased;
+            () = crate::shared::stopped(&mut shutdown) => return,
+            changed = state.changed(), if state_open => match changed {
+                Ok(()) => {
+                    let now = state.borrow_and_update().clone();
+                    shared.set_connection(now);
+                }
+                Err(_) => state_open = false,
+            },
+            event = events.recv() => {
+                let Some(event) = event else { return };
+                let mut batch = vec![event];
+                while batch.len() < MAX_BATCH {
+                    match events.try_recv() {
+                        Ok(event) => batch.push(event),
+                        Err(_) => break,
+                    }
+                }
+                for event in batch {
+                    pipeline.handle(event).await;
+                }
+                pipeline.flush().await;
+            }
+        }
+    }
+}
+
+struct Pipeline<'a> {
+    shared: &'a Shared,
+    /// Private channels not yet confirmed on the current connection.
+    awaiting: HashSet<Channel>,
+    /// Fills and orders collected from the current batch, not yet stored.
+    fills: Vec<Fill>,
+    orders: Vec<Order>,
+}
+
+impl Pipeline<'_> {
+    async fn handle(&mut self, event: FeedEvent) {
+        match event {
+            FeedEvent::Connected | FeedEvent::Reconnected => {
+                self.shared.new_epoch();
+                self.awaiting = CATCH_UP_AFTER.into_iter().collect();
+                // Books are rebuilt from the fresh snapshots the resubscribe brings.
+                self.shared.markets.mark_all_stale();
+            }
+            FeedEvent::Disconnected { reason } => {
+                self.shared.new_epoch();
+                tracing::info!(%reason, "feed disconnected");
+                self.shared.markets.mark_all_stale();
+            }
+            FeedEvent::Reconnecting { .. } | FeedEvent::Resynced { .. } => {}
+            FeedEvent::Gap { channel, sid, .. } => {
+                if channel == Some(Channel::OrderbookDelta) {
+                    // One sid carries every book: all of them are suspect until their
+                    // fresh snapshots (already requested by the feed) arrive.
+                    self.shared.markets.mark_all_stale();
+                } else {
+                    tracing::warn!(sid, ?channel, "sequence gap");
+                }
+            }
+            FeedEvent::Malformed { error } => {
+                tracing::warn!(%error, "malformed message from the exchange");
+            }
+            FeedEvent::Message(message) => self.message(*message).await,
+        }
+    }
+
+    async fn message(&mut self, message: Message) {
+        match message {
+            Message::Subscribed(s)
+                if self.awaiting.remove(&s.msg.channel) && self.awaiting.is_empty() =>
+            {
+                // Store what came before the catch-up reads REST.
+                self.flush().await;
+                self.shared.reconcile.notify_one();
+            }
+            Message::Fill(d) => match convert::fill(&d.msg) {
+                Some(fill) => self.fills.push(fill),
+                None => self.incomplete("fill", &d.msg.trade_id),
+            },
+            Message::UserOrder(d) => match convert::order(&d.msg) {
+                Some(order) => self.orders.push(order),
+                None => self.incomplete("user_order", &d.msg.order_id),
+            },
+            Message::MarketPosition(d) => {
+                self.shared
+                    .emit(AppEvent::Position(PositionEvent::Live(d.msg)));
+                self.shared.refresh.notify_one();
+            }
+            Message::OrderbookSnapshot(s) => self.shared.markets.apply_snapshot(&s.msg, s.seq),
+            Message::OrderbookDelta(d) => self.shared.markets.apply_delta(&d.msg, d.seq),
+            Message::Ticker(d) => self.shared.markets.apply_ticker(d.msg),
+            Message::Error(e) => {
+                tracing::warn!(code = e.msg.code, msg = %e.msg.msg, sid = ?e.sid, "feed error");
+            }
+            _ => {}
+        }
+    }
+
+    /// A private message we cannot store as is: the catch-up fetches the full record.
+    fn incomplete(&self, kind: &str, id: &str) {
+        tracing::warn!(
+            kind,
+            id,
+            "incomplete private message; catching up over REST"
+        );
+        self.shared.reconcile.notify_one();
+    }
+
+    /// Stores what the batch collected; on failure, leaves it to a catch-up.
+    async fn flush(&mut self) {
+        let orders = std::mem::take(&mut self.orders);
+        let fills = std::mem::take(&mut self.fills);
+        if let Err(e) = record::orders(self.shared, &orders).await {
+            tracing::error!(error = %e, "storing live orders failed; catching up over REST");
+            self.shared.emit_error(&e);
+            self.shared.reconcile.notify_one();
+        }
+        match record::fills(self.shared, &fills, FillOrigin::Live).await {
+            Ok(0) => {}
+            Ok(_) => self.shared.refresh.notify_one(),
+            Err(e) => {
+                tracing::error!(error = %e, "storing live fills failed; catching up over REST");
+                self.shared.emit_error(&e);
+                self.shared.reconcile.notify_one();
+            }
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! Catch-up over REST, at start and after every reconnect: fills, orders and settlements
+//! since the stored cursors (minus an overlap), resting orders, positions and balance.
+//! Everything goes through the idempotent upserts, so data also seen on the WebSocket is
+//! stored and announced once. Cursors move only after the data they cover is stored.
+
+use std::collections::HashSet;
+use std::pin::pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use kalshi::model::fill::GetFillsParams;
+use kalshi::model::order::{GetOrdersParams, OrderStatus};
+use kalshi::model::settlement::GetSettlementsParams;
+use store::{OrderFilter, PageRequest};
+use time::OffsetDateTime;
+use tokio::sync::watch;
+
+use crate::error::{AppError, CoreError};
+use crate::event::{AppEvent, FillOrigin, SyncSummary};
+use crate::portfolio;
+use crate::record;
+use crate::shared::Shared;
+
+/// Cursor names in the store.
+const FILLS: &str = "fills";
+const ORDERS: &str = "orders";
+const SETTLEMENTS: &str = "settlements";
+
+/// Page size of the catch-up listings (the API's maximum).
+const PAGE: u32 = 1000;
+
+/// Stored resting orders checked one by one when the exchange no longer lists them as
+/// resting (they filled or were cancelled while we were away).
+const MAX_VANISHED_CHECKS: usize = 200;
+
+/// Longest wait between attempts of a failing catch-up.
+const MAX_RETRY: Duration = Duration::from_secs(30);
+
+/// Failures in a row before the person is told (retryable ones; others at once).
+const TELL_AFTER: u32 = 3;
+
+/// One full catch-up.
+pub(crate) async fn catch_up(shared: &Shared) -> Result<SyncSummary, CoreError> {
+    let new_fills = sync_fills(shared).await?;
+    let changed_orders = sync_orders(shared).await?;
+    let changed_settlements = sync_settlements(shared).await?;
+    let changed_positions = portfolio::refresh(shared).await?;
+    if let Err(e) = portfolio::snapshot(shared, false).await {
+        // Not worth failing the catch-up: the snapshot stays owed and is retried.
+        tracing::warn!(error = %e, "portfolio snapshot after a catch-up failed");
+    }
+    let summary = SyncSummary {
+        new_fills,
+        changed_orders,
+        changed_positions,
+        changed_settlements,
+        at: OffsetDateTime::now_utc(),
+    };
+    tracing::info!(?summary, "caught up with the exchange");
+    Ok(summary)
+}
+
+/// Runs a catch-up whenever woken; retries a failing one with backoff until it succeeds,
+/// fails for good, or is woken again.
+pub(crate) async fn run(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            () = crate::shared::stopped(&mut shutdown) => return,
+            () = shared.reconcile.notified() => {}
+        }
+        let mut delay = shared.tuning.reconcile_retry;
+        let mut failures = 0u32;
+        loop {
+            let epoch = shared.epoch();
+            let result = tokio::select! {
+                () = crate::shared::stopped(&mut shutdown) => return,
+                r = catch_up(&shared) => r,
+            };
+            match result {
+                Ok(summary) => {
+                    shared.synced(summary.at, epoch);
+                    shared.emit(AppEvent::Synced(summary));
+                    break;
+                }
+                Err(e) => {
+                    failures += 1;
+                    let retryable = AppError::from(&e).retryable;
+                    tracing::warn!(error = %e, failures, "catch-up failed");
+                    if !retryable || failures == TELL_AFTER {
+                        shared.emit_error(&e);
+                    }
+                    if !retryable {
+                        break;
+                    }
+                    tokio::select! {
+                        () = crate::shared::stopped(&mut shutdown) => return,
+                        () = tokio::time::sleep(delay) => {}
+                        () = shared.reconcile.notified() => {}
+                    }
+                    delay = (delay * 2).min(MAX_RETRY);
+                }
+            }
+        }
+    }
+}
+
+/// Reads a cursor stored as Unix seconds.
+async fn cursor(shared: &Shared, stream: &str) -> Result<Option<i64>, CoreError> {
+    let stored = shared.store.cursor(&shared.scope, stream).await?;
+    Ok(stored.and_then(|c| match c.value.parse::<i64>() {
+        Ok(secs) => Some(secs),
+        Err(_) => {
+            tracing::warn!(stream, value = %c.value, "unreadable cursor; syncing from the start");
+            None
+        }
+    }))
+}
+
+/// The `min_ts` to ask for: the cursor minus the overlap.
+fn since(shared: &Shared, cursor: Option<i64>) -> Option<i64> {
+    let overlap = i64::try_from(shared.tuning.reconcile_overlap.as_secs()).unwrap_or(i64::MAX);
+    cursor.map(|c| c.saturating_sub(overlap).max(0))
+}
+
+async fn set_cursor(shared: &Shared, stream: &str, secs: i64) -> Result<(), CoreError> {
+    shared
+        .store
+        .set_cursor(
+            &shared.scope,
+            stream,
+            &secs.to_string(),
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+    Ok(())
+}
+
+/// Fills since the cursor; returns how many were new.
+async fn sync_fills(shared: &Shared) -> Result<usize, CoreError> {
+    let cursor = cursor(shared, FILLS).await?;
+    // Without a cursor, this is the account's history arriving in an empty store.
+    let origin = if cursor.is_some() {
+        FillOrigin::CatchUp
+    } else {
+        FillOrigin::History
+    };
+    let params = GetFillsParams {
+        min_ts: since(shared, cursor),
+        limit: Some(PAGE),
+        ..GetFillsParams::default()
+    };
+    let mut pages = pin!(
+        shared
+            .link
+            .client
+            .fills_stream(params)
+            .chunks(PAGE as usize)
+    );
+    let mut newest = cursor;
+    let mut new = 0;
+    while let Some(page) = pages.next().await {
+        let fills = page.into_iter().collect::<Result<Vec<_>, _>>()?;
+        let page_newest = fills
+            .iter()
+            .filter_map(|f| f.created_time.map(OffsetDateTime::unix_timestamp).or(f.ts))
+            .max();
+        newest = newest.max(page_newest);
+        new += record::fills(shared, &fills, origin).await?;
+    }
+    // Always recorded once synced (0 = "synced, no fills yet"), so later fills are never
+    // mistaken for a history import.
+    set_cursor(shared, FILLS, newest.unwrap_or(0)).await?;
+    Ok(new)
+}
+
+/// Orders created since the cursor, every resting order, and stored resting orders the
+/// exchange no longer lists as resting; returns how many changed.
+async fn sync_orders(shared: &Shared) -> Result<usize, CoreError> {
+    let client = &shared.link.client;
+    let cursor = cursor(shared, ORDERS).await?;
+    let mut seen = HashSet::new();
+    let mut changed = 0;
+
+    let recent = GetOrdersParams {
+        min_ts: since(shared, cursor),
+        limit: Some(PAGE),
+        ..GetOrdersParams::default()
+    };
+    let mut newest = cursor;
+    let mut pages = pin!(client.orders_stream(recent).chunks(PAGE as usize));
+    while let Some(page) = pages.next().await {
+        let orders = page.into_iter().collect::<Result<Vec<_>, _>>()?;
+        let page_newest = orders
+            .iter()
+            .filter_map(|o| o.created_time.map(OffsetDateTime::unix_timestamp))
+            .max();
+        newest = newest.max(page_newest);
+        seen.extend(orders.iter().map(|o| o.order_id.clone()));
+        changed += record::orders(shared, &orders).await?;
+    }
+
+    let resting = GetOrdersParams {
+        status: Some(OrderStatus::Resting),
+        limit: Some(PAGE),
+        ..GetOrdersParams::default()
+    };
+    let mut pages = pin!(client.orders_stream(resting).chunks(PAGE as usize));
+    while let Some(page) = pages.next().await {
+        let orders = page.into_iter().collect::<Result<Vec<_>, _>>()?;
+        seen.extend(orders.iter().map(|o| o.order_id.clone()));
+        changed += record::orders(shared, &orders).await?;
+    }
+
+    changed += check_vanished(shared, &seen).await?;
+    if let Some(secs) = newest {
+        set_cursor(shared, ORDERS, secs).await?;
+    }
+    Ok(changed)
+}
+
+/// Stored orders still marked resting that no listing above returned: each is read by id.
+async fn check_vanished(shared: &Shared, seen: &HashSet<String>) -> Result<usize, CoreError> {
+    let filter = OrderFilter {
+        status: Some(OrderStatus::Resting),
+        ..OrderFilter::default()
+    };
+    let page = shared
+        .store
+        .order_history(&shared.scope, &filter, &PageRequest::first(store::MAX_PAGE))
+        .await?;
+    let vanished: Vec<String> = page
+        .items
+        .into_iter()
+        .map(|o| o.order_id)
+        .filter(|id| !seen.contains(id))
+        .take(MAX_VANISHED_CHECKS)
+        .collect();
+    let mut changed = 0;
+    for order_id in vanished {
+        match shared.link.client.order(&order_id).await {
+            Ok(order) => changed += record::orders(shared, &[order]).await?,
+            Err(e) if e.status() == Some(404) => {
+                tracing::warn!(%order_id, "a stored resting order is unknown to the exchange");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(changed)
+}
+
+/// Settlements since the cursor; returns how many changed.
+async fn sync_settlements(shared: &Shared) -> Result<usize, CoreError> {
+    let cursor = cursor(shared, SETTLEMENTS).await?;
+    let params = GetSettlementsParams {
+        min_ts: since(shared, cursor),
+        limit: Some(PAGE),
+        ..GetSettlementsParams::default()
+    };
+    let mut pages = pin!(
+        shared
+            .link
+            .client
+            .settlements_stream(params)
+            .chunks(PAGE as usize)
+    );
+    let mut newest = cursor;
+    let mut changed = 0;
+    while let Some(page) = pages.next().await {
+        let settlements = page.into_iter().collect::<Result<Vec<_>, _>>()?;
+        newest = newest.max(
+            settlements
+                .iter()
+                .map(|s| s.settled_time.unix_timestamp())
+                .max(),
+        );
+        let report = shared
+            .store
+            .upsert_settlements(&shared.scope, &settlements)
+            .await?;
+        changed += report.inserted.len() + report.updated.len();
+    }
+    if let Some(secs) = newest {
+        set_cursor(shared, SETTLEMENTS, secs).await?;
+    }
+    Ok(changed)
+}

@@ -1,0 +1,89 @@
+//! "Store first, then tell": writes fills, orders and markets through the store's
+//! idempotent upserts and emits an event only for what the write reported as new or
+//! changed. Every path (WebSocket, REST catch-up, read-back after an order) goes through
+//! here, which is what makes each fill appear exactly once.
+
+use std::collections::HashSet;
+
+use kalshi::model::fill::Fill;
+use kalshi::model::market::Market;
+use kalshi::model::order::Order;
+use time::OffsetDateTime;
+
+use crate::error::CoreError;
+use crate::event::{AppEvent, FillEvent, FillOrigin, OrderEvent};
+use crate::shared::Shared;
+
+/// Stores `fills`; emits [`AppEvent::Fill`] for each one stored for the first time.
+/// Returns how many were new.
+pub(crate) async fn fills(
+    shared: &Shared,
+    fills: &[Fill],
+    origin: FillOrigin,
+) -> Result<usize, CoreError> {
+    if fills.is_empty() {
+        return Ok(0);
+    }
+    let report = shared.store.upsert_fills(&shared.scope, fills).await?;
+    if report.inserted.is_empty() {
+        return Ok(0);
+    }
+    let mut new: HashSet<&str> = report.inserted.iter().map(String::as_str).collect();
+    for fill in fills {
+        // `remove`: a fill listed twice in one batch is still announced once.
+        if new.remove(fill.fill_id.as_str()) {
+            shared.emit(AppEvent::Fill(FillEvent {
+                fill: fill.clone(),
+                origin,
+            }));
+        }
+    }
+    Ok(report.inserted.len())
+}
+
+/// Stores `orders`; emits [`OrderEvent::Stored`] for each order that is new or changed
+/// (the batch's last version of it). Returns how many.
+pub(crate) async fn orders(shared: &Shared, orders: &[Order]) -> Result<usize, CoreError> {
+    if orders.is_empty() {
+        return Ok(0);
+    }
+    let report = shared.store.upsert_orders(&shared.scope, orders).await?;
+    let changed: HashSet<&str> = report
+        .inserted
+        .iter()
+        .chain(&report.updated)
+        .map(String::as_str)
+        .collect();
+    let mut announced = HashSet::new();
+    for order in orders.iter().rev() {
+        let id = order.order_id.as_str();
+        if changed.contains(id) && announced.insert(id) {
+            resolve_pending(shared, order);
+            shared.emit(AppEvent::Order(OrderEvent::Stored(Box::new(order.clone()))));
+        }
+    }
+    Ok(changed.len())
+}
+
+/// Stores a market fetched from the exchange; emits [`AppEvent::Market`] if it changed.
+pub(crate) async fn market(shared: &Shared, market: &Market) -> Result<(), CoreError> {
+    let report = shared
+        .store
+        .upsert_markets(
+            &shared.scope,
+            std::slice::from_ref(market),
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+    if !report.inserted.is_empty() || !report.updated.is_empty() {
+        shared.emit(AppEvent::Market(Box::new(market.clone())));
+    }
+    Ok(())
+}
+
+/// An order with a client order id we sent is no longer pending.
+fn resolve_pending(shared: &Shared, order: &Order) {
+    if !order.client_order_id.is_empty() {
+        shared.pending().remove(&order.client_order_id);
+    }
+}

@@ -1,0 +1,103 @@
+//! The Simulator environment with the simulator embedded: the key is made on first run,
+//! kept in the credential store and reused; closing stops everything.
+
+use std::sync::Arc;
+
+use desk_core::{
+    AppEvent, CredentialStore, DeskEnvironment, MemoryCredentialStore, Session, SessionConfig,
+    SimulatorSetup,
+};
+use kalshi_sim::SimConfig;
+
+use crate::harness::{Events, fast_tuning};
+
+fn config(dir: &std::path::Path, creds: Arc<MemoryCredentialStore>) -> SessionConfig {
+    let mut config = SessionConfig::new(DeskEnvironment::Simulator, dir.join("desk.sqlite"), creds);
+    config.simulator = SimulatorSetup::Embedded(Box::new(SimConfig {
+        markets: 10,
+        ..SimConfig::default()
+    }));
+    config.tuning = fast_tuning();
+    config
+}
+
+#[tokio::test]
+async fn the_simulator_key_is_made_once_and_reused() {
+    let dir = tempfile::tempdir().unwrap();
+    let creds = Arc::new(MemoryCredentialStore::new());
+    assert!(creds.get(DeskEnvironment::Simulator).unwrap().is_none());
+
+    let session = Session::open(config(dir.path(), creds.clone()))
+        .await
+        .unwrap();
+    let mut events = Events(session.events());
+    events
+        .wait(|e| matches!(e, AppEvent::Synced(_)), "the first catch-up")
+        .await;
+    let key = creds
+        .get(DeskEnvironment::Simulator)
+        .unwrap()
+        .expect("the key was stored through the credential store");
+    assert!(key.key_id.starts_with("desk-sim-"), "{}", key.key_id);
+    assert_eq!(
+        session.scope().key_id,
+        key.key_id,
+        "data is kept under that key"
+    );
+    let balance = session.portfolio().await.unwrap().balance;
+    assert!(balance.is_some(), "the embedded exchange answered");
+    session.close().await;
+
+    let session = Session::open(config(dir.path(), creds.clone()))
+        .await
+        .unwrap();
+    let mut events = Events(session.events());
+    events
+        .wait(|e| matches!(e, AppEvent::Synced(_)), "the catch-up")
+        .await;
+    assert_eq!(
+        session.scope().key_id,
+        key.key_id,
+        "the same key on the next run"
+    );
+    session.close().await;
+    session.close().await;
+}
+
+#[tokio::test]
+async fn close_ends_every_task() {
+    let dir = tempfile::tempdir().unwrap();
+    let creds = Arc::new(MemoryCredentialStore::new());
+    let metrics = tokio::runtime::Handle::current().metrics();
+    let before = metrics.num_alive_tasks();
+    let session = Session::open(config(dir.path(), creds)).await.unwrap();
+    let mut events = Events(session.events());
+    events
+        .wait(|e| matches!(e, AppEvent::Synced(_)), "the first catch-up")
+        .await;
+    let view = session.watch_market("ANY").unwrap();
+    assert!(metrics.num_alive_tasks() > before);
+    let addr = session.simulator_addr().expect("an embedded simulator");
+    session.close().await;
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "the embedded simulator stopped listening"
+    );
+    assert!(
+        session.feed_subscriptions().await.is_err(),
+        "the feed is gone"
+    );
+    drop(view);
+    drop(events);
+    drop(session);
+    // Connection tasks of the HTTP client end once it is dropped; give them their turn.
+    let deadline = tokio::time::Instant::now() + crate::harness::WAIT;
+    while metrics.num_alive_tasks() > before && tokio::time::Instant::now() < deadline {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(
+        metrics.num_alive_tasks(),
+        before,
+        "no task outlives the session"
+    );
+}

@@ -1,0 +1,13 @@
+//! Integration tests of `desk-core` against an in-process `kalshi-sim` on loopback, with
+//! real SQLite files in temp directories and faults injected through the simulator.
+#![allow(clippy::unwrap_used)]
+
+mod embedded;
+mod harness;
+mod live;
+mod offline;
+mod orders;
+mod reconnect;
+mod restart;
+mod stress;
+mod views;

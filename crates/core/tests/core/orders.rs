@@ -1,0 +1,216 @@
+//! Order entry against the simulator: specific validation errors before sending, the
+//! exchange's refusals rolled back, amend/decrease/cancel, and the production guard.
+
+use std::sync::Arc;
+
+use desk_core::{
+    AppError, AppEvent, CoreError, Decrease, DeskEnvironment, ErrorCode, MemoryCredentialStore,
+    OrderEvent, OrderRejection, OrderTicket,
+};
+use kalshi::auth::PrivateKey;
+use kalshi::env::Environment;
+use kalshi::model::Count;
+use kalshi::model::order::{BookSide, OrderStatus, TimeInForce};
+use serde_json::json;
+
+use crate::harness::{Env, KEY_A, PutKey, open_synced, price, rest};
+
+fn rejection(err: CoreError) -> OrderRejection {
+    match err {
+        CoreError::Order(r) => r,
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn invalid_orders_are_refused_before_sending() {
+    let env = Env::start().await;
+    let (session, _events) = env.open().await;
+    let markets = env.markets(2).await;
+    let ticker = markets[0].ticker.as_str();
+    let c = Count::from_contracts;
+
+    let off_grid = OrderTicket::limit(ticker, BookSide::Bid, price("0.4050"), c(1));
+    let err = rejection(session.place_order(off_grid).await.unwrap_err());
+    assert!(
+        matches!(err, OrderRejection::PriceOffGrid { .. }),
+        "{err:?}"
+    );
+    let err = rejection(
+        session
+            .place_order(OrderTicket::limit(ticker, BookSide::Bid, price("1"), c(1)))
+            .await
+            .unwrap_err(),
+    );
+    assert!(matches!(err, OrderRejection::PriceOutOfRange { .. }));
+    let err = rejection(
+        session
+            .place_order(OrderTicket::limit(
+                ticker,
+                BookSide::Bid,
+                price("0.40"),
+                c(0),
+            ))
+            .await
+            .unwrap_err(),
+    );
+    assert!(matches!(err, OrderRejection::CountNotPositive { .. }));
+    let err = rejection(
+        session
+            .place_order(OrderTicket::limit(
+                ticker,
+                BookSide::Bid,
+                price("0.50"),
+                c(50_000),
+            ))
+            .await
+            .unwrap_err(),
+    );
+    assert!(
+        matches!(err, OrderRejection::InsufficientBalance { .. }),
+        "$25,000 of contracts on a $10,000 account: {err:?}"
+    );
+    let err = rejection(
+        session
+            .place_order(OrderTicket::limit(
+                "NO-SUCH-MARKET",
+                BookSide::Bid,
+                price("0.40"),
+                c(1),
+            ))
+            .await
+            .unwrap_err(),
+    );
+    assert!(matches!(err, OrderRejection::MarketNotFound { .. }));
+
+    let closed = markets[1].ticker.as_str();
+    let http = reqwest::Client::new();
+    let r = http
+        .post(format!("{}/markets/{closed}/close", env.sim.admin_url()))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "admin close: {}", r.status());
+    let err = session
+        .place_order(OrderTicket::limit(
+            closed,
+            BookSide::Bid,
+            price("0.40"),
+            c(1),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        AppError::from(&err).code,
+        ErrorCode::MarketNotOpen,
+        "{err:?}"
+    );
+    assert!(
+        session.pending_orders().is_empty(),
+        "nothing was sent, nothing pending"
+    );
+    session.close().await;
+    env.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn refusals_roll_back_and_edits_are_stored() {
+    let env = Env::start().await;
+    let (session, mut events) = env.open().await;
+    let market = env.market().await;
+    let ticker = market.ticker.as_str();
+    let c = Count::from_contracts;
+
+    // Post-only that would cross: the exchange refuses, the pending order is rolled back.
+    rest(&env.b, ticker, BookSide::Ask, price("0.50"), c(1)).await;
+    let mut crossing = OrderTicket::limit(ticker, BookSide::Bid, price("0.55"), c(1));
+    crossing.post_only = true;
+    let err = session.place_order(crossing).await.unwrap_err();
+    assert!(matches!(err, CoreError::Exchange(_)), "{err:?}");
+    let rejected = events
+        .wait(
+            |e| matches!(e, AppEvent::Order(OrderEvent::Rejected { .. })),
+            "the rollback",
+        )
+        .await;
+    let AppEvent::Order(OrderEvent::Rejected { error, .. }) = rejected else {
+        unreachable!()
+    };
+    assert_eq!(
+        error,
+        AppError::from(&err),
+        "the event carries the same error"
+    );
+    assert!(session.pending_orders().is_empty());
+
+    let resting = OrderTicket::limit(ticker, BookSide::Bid, price("0.20"), c(10))
+        .with_time_in_force(TimeInForce::GoodTillCanceled);
+    let placed = session.place_order(resting).await.unwrap();
+    let stored = |s: &desk_core::Session| {
+        let store = s.store().clone();
+        let scope = s.scope().clone();
+        let id = placed.order_id.clone();
+        async move { store.order(&scope, &id).await.unwrap().unwrap() }
+    };
+    session
+        .amend_order(&placed.order_id, price("0.22"), c(12))
+        .await
+        .unwrap();
+    let row = stored(&session).await;
+    assert_eq!(
+        (row.yes_price, row.remaining_count),
+        (price("0.22"), c(12)),
+        "amend stored"
+    );
+    session
+        .decrease_order(&placed.order_id, Decrease::By(c(2)))
+        .await
+        .unwrap();
+    assert_eq!(
+        stored(&session).await.remaining_count,
+        c(10),
+        "decrease stored"
+    );
+    session.cancel_order(&placed.order_id).await.unwrap();
+    let row = stored(&session).await;
+    assert_eq!(row.status, OrderStatus::Canceled, "cancel stored");
+    assert!(matches!(
+        session.cancel_order("no-such-order").await.unwrap_err(),
+        CoreError::UnknownOrder(_) | CoreError::Exchange(_)
+    ));
+    session.close().await;
+    env.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn production_orders_need_confirmation() {
+    let env = Env::start().await;
+    // Key A registered for "production", which is the simulator behind an endpoint override.
+    let creds = Arc::new(MemoryCredentialStore::new());
+    let key = PrivateKey::from_pem(&crate::harness::key_a_pem()).unwrap();
+    creds.put_key(
+        DeskEnvironment::Production,
+        &desk_core::StoredKey::from_private_key(KEY_A, &key),
+    );
+    env.sim.register_key(KEY_A, &key.public_key_pem()).unwrap();
+    let mut config = env.config();
+    config.environment = DeskEnvironment::Production;
+    config.credentials = creds;
+    config.endpoint = Some(Environment::custom(&env.sim.rest_url(), &env.sim.ws_url()).unwrap());
+    let (session, _events) = open_synced(config).await;
+    let ticker = env.market().await.ticker;
+    let ticket = OrderTicket::limit(
+        &ticker,
+        BookSide::Bid,
+        price("0.10"),
+        Count::from_contracts(1),
+    );
+    let err = session.place_order(ticket.clone()).await.unwrap_err();
+    assert!(matches!(err, CoreError::ProductionNotConfirmed), "{err:?}");
+    assert_eq!(AppError::from(&err).code, ErrorCode::ProductionNotConfirmed);
+    session.confirm_production(true);
+    session.place_order(ticket).await.unwrap();
+    session.close().await;
+    env.sim.shutdown().await;
+}
