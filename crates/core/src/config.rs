@@ -90,8 +90,6 @@ pub struct Tuning {
     pub backoff: BackoffConfig,
     /// A WebSocket silent this long is presumed dead.
     pub dead_after: Duration,
-    /// How long opening waits for the exchange before opening offline.
-    pub probe_timeout: Duration,
     /// Positions and balance are refreshed over REST at most this often (after fills).
     pub refresh_min_interval: Duration,
     /// A changed portfolio is snapshotted at most this often.
@@ -121,7 +119,6 @@ impl Default for Tuning {
             retry: RetryPolicy::default(),
             backoff: BackoffConfig::default(),
             dead_after: Duration::from_secs(30),
-            probe_timeout: Duration::from_secs(5),
             refresh_min_interval: Duration::from_secs(1),
             snapshot_min_interval: Duration::from_secs(10),
             snapshot_every: Duration::from_secs(300),

@@ -127,12 +127,15 @@ impl Pipeline<'_> {
 
     async fn message(&mut self, message: Message) {
         match message {
-            Message::Subscribed(s)
-                if self.awaiting.remove(&s.msg.channel) && self.awaiting.is_empty() =>
-            {
-                // Store what came before the catch-up reads REST.
-                self.flush().await;
-                self.shared.reconcile.notify_one();
+            Message::Subscribed(s) if CATCH_UP_AFTER.contains(&s.msg.channel) => {
+                // On a new connection, once all of them are live; a private channel
+                // re-subscribed later (a dead sid replaced) may have missed messages too.
+                self.awaiting.remove(&s.msg.channel);
+                if self.awaiting.is_empty() {
+                    // Store what came before the catch-up reads REST.
+                    self.flush().await;
+                    self.shared.reconcile.notify_one();
+                }
             }
             Message::Fill(d) => match convert::fill(&d.msg) {
                 Some(fill) => self.fills.push(fill),

@@ -424,3 +424,38 @@ impl Drop for Session {
         // theirs); the simulator handle signals its shutdown on drop.
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>(_: T) {}
+    fn send_type<T: Send>() {}
+
+    #[test]
+    fn a_session_can_live_in_shared_app_state() {
+        send_sync::<Session>();
+        send_sync::<SessionStatus>();
+        send_type::<MarketView>();
+    }
+
+    /// Never run: it only has to compile, proving the futures the shell awaits are `Send`
+    /// (Tauri runs async commands on a multi-threaded runtime).
+    #[allow(dead_code)]
+    fn entry_point_futures_are_send(session: &Session, config: SessionConfig) {
+        use crate::orders::{Decrease, OrderTicket};
+        use kalshi::model::order::BookSide;
+        use kalshi::model::{Count, Price};
+        send(Session::open(config));
+        send(session.close());
+        let ticket = OrderTicket::limit("M", BookSide::Bid, Price::ONE, Count::ZERO);
+        send(session.place_order(ticket));
+        send(session.amend_order("o", Price::ONE, Count::ZERO));
+        send(session.decrease_order("o", Decrease::By(Count::ZERO)));
+        send(session.cancel_order("o"));
+        send(session.portfolio());
+        send(session.market("M"));
+        send(session.sync_subscriptions());
+    }
+}

@@ -1,11 +1,13 @@
-//! Multi-row `INSERT ... ON CONFLICT` statements for batch writes, chunked under SQLite's
-//! bound-parameter limit.
+//! Batch writes: multi-row `INSERT ... ON CONFLICT` statements chunked under SQLite's
+//! bound-parameter limit, and the one-transaction upsert every table's batch goes through.
 
 use sqlx::query_builder::Separated;
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
 use sqlx::{FromRow, QueryBuilder, Sqlite};
 
+use crate::db::Store;
 use crate::error::{StoreResult, db_err};
+use crate::report::UpsertReport;
 
 /// SQLite's default maximum of bound parameters per statement (since 3.32) is 32,766.
 const MAX_BINDS: usize = 32_000;
@@ -48,6 +50,78 @@ where
         out.extend(rows);
     }
     Ok(out)
+}
+
+/// The fixed parts of one table's batch upsert.
+pub(crate) struct Upsert<'s> {
+    /// The table written; also names the errors.
+    pub(crate) table: &'static str,
+    /// The columns every row binds, in order.
+    pub(crate) columns: &'s [&'s str],
+    /// The `ON CONFLICT ... RETURNING` clause.
+    pub(crate) tail: &'s str,
+}
+
+/// A row of an upsert's `RETURNING` clause: the key it wrote and the row's revision
+/// (1 for a new row), which is what [`UpsertReport::from_revisions`] classifies by.
+pub(crate) trait Revision {
+    /// The key and revision.
+    fn into_revision(self) -> (String, i64);
+}
+
+impl Revision for (String, i64) {
+    fn into_revision(self) -> (String, i64) {
+        self
+    }
+}
+
+/// An insert-only table returns just the keys it inserted: every one is new.
+impl Revision for (String,) {
+    fn into_revision(self) -> (String, i64) {
+        (self.0, 1)
+    }
+}
+
+impl Store {
+    /// Writes `items` in one transaction: upserts every row with `upsert`'s statement,
+    /// runs `within` on the same transaction (a table's extra steps), commits, and
+    /// classifies the batch by `key` from the `R` rows the statements returned. Returns
+    /// the report and what `within` returned; on any error nothing is written.
+    pub(crate) async fn upsert_batch<'q, T, R, X>(
+        &self,
+        upsert: &Upsert<'_>,
+        items: &'q [T],
+        key: impl Fn(&'q T) -> &'q str,
+        bind: impl Fn(&mut Separated<'_, 'q, Sqlite, &'static str>, &'q T),
+        within: impl AsyncFnOnce(&mut SqliteConnection) -> StoreResult<X>,
+    ) -> StoreResult<(UpsertReport, X)>
+    where
+        R: Revision + for<'r> FromRow<'r, SqliteRow> + Send + Unpin,
+    {
+        let mut tx = self
+            .writer
+            .begin()
+            .await
+            .map_err(db_err(upsert.table, "starting a batch"))?;
+        let returned: Vec<R> = insert_returning(
+            &mut tx,
+            upsert.table,
+            upsert.columns,
+            upsert.tail,
+            items,
+            bind,
+        )
+        .await?;
+        let extra = within(&mut *tx).await?;
+        tx.commit()
+            .await
+            .map_err(db_err(upsert.table, "committing a batch"))?;
+        self.wrote(items.len());
+        let returned: Vec<(String, i64)> =
+            returned.into_iter().map(Revision::into_revision).collect();
+        let report = UpsertReport::from_revisions(items.iter().map(key), &returned);
+        Ok((report, extra))
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::db::Store;
 use crate::error::{StoreError, StoreResult};
 use crate::filter::{FillFilter, OrderFilter};
-use crate::page::{MAX_PAGE, PageRequest};
+use crate::page::{MAX_PAGE, Page, PageRequest};
 use crate::rows::fill::FillRow;
 use crate::rows::order::OrderRow;
 use crate::scope::Scope;
@@ -67,23 +67,10 @@ impl Store {
         filter: &FillFilter,
         out: W,
     ) -> StoreResult<u64> {
-        let mut csv = csv::Writer::from_writer(out);
-        csv.write_record(FILL_HEADER)?;
-        let mut request = PageRequest::first(MAX_PAGE);
-        let mut written = 0;
-        loop {
-            let page = self.fill_history(scope, filter, &request).await?;
-            for fill in &page.items {
-                csv.write_record(fill_record(fill)?)?;
-                written += 1;
-            }
-            match page.next {
-                Some(next) => request.after = Some(next),
-                None => break,
-            }
-        }
-        csv.flush().map_err(|e| StoreError::Csv(e.into()))?;
-        Ok(written)
+        write_csv(out, FILL_HEADER, fill_record, async |request| {
+            self.fill_history(scope, filter, request).await
+        })
+        .await
     }
 
     /// Writes the orders matching `filter` as CSV to `out`, newest first. Returns the
@@ -97,24 +84,38 @@ impl Store {
         filter: &OrderFilter,
         out: W,
     ) -> StoreResult<u64> {
-        let mut csv = csv::Writer::from_writer(out);
-        csv.write_record(ORDER_HEADER)?;
-        let mut request = PageRequest::first(MAX_PAGE);
-        let mut written = 0;
-        loop {
-            let page = self.order_history(scope, filter, &request).await?;
-            for order in &page.items {
-                csv.write_record(order_record(order)?)?;
-                written += 1;
-            }
-            match page.next {
-                Some(next) => request.after = Some(next),
-                None => break,
-            }
-        }
-        csv.flush().map_err(|e| StoreError::Csv(e.into()))?;
-        Ok(written)
+        write_csv(out, ORDER_HEADER, order_record, async |request| {
+            self.order_history(scope, filter, request).await
+        })
+        .await
     }
+}
+
+/// Writes `header` and then one `record` per row of every page `fetch` returns, from the
+/// first page until one has no next, to `out`. Returns the number of rows written.
+async fn write_csv<W: io::Write, T, const N: usize>(
+    out: W,
+    header: [&str; N],
+    record: impl Fn(&T) -> StoreResult<[String; N]>,
+    fetch: impl AsyncFn(&PageRequest) -> StoreResult<Page<T>>,
+) -> StoreResult<u64> {
+    let mut csv = csv::Writer::from_writer(out);
+    csv.write_record(header)?;
+    let mut request = PageRequest::first(MAX_PAGE);
+    let mut written = 0;
+    loop {
+        let page = fetch(&request).await?;
+        for row in &page.items {
+            csv.write_record(record(row)?)?;
+            written += 1;
+        }
+        match page.next {
+            Some(next) => request.after = Some(next),
+            None => break,
+        }
+    }
+    csv.flush().map_err(|e| StoreError::Csv(e.into()))?;
+    Ok(written)
 }
 
 fn fill_record(f: &FillRow) -> StoreResult<[String; 13]> {

@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use kalshi::model::fill::Fill;
 
-use crate::batch::insert_returning;
+use crate::batch::Upsert;
 use crate::db::Store;
 use crate::error::{StoreResult, db_err};
 use crate::report::UpsertReport;
@@ -45,28 +45,22 @@ impl Store {
             return Ok(UpsertReport::default());
         }
         let scope_id = self.scope_id(scope).await?;
-        let mut tx = self
-            .writer
-            .begin()
-            .await
-            .map_err(db_err("fills", "starting a batch"))?;
-        let new: Vec<(String,)> = insert_returning(
-            &mut tx,
-            "fills",
-            fill::INSERT_COLUMNS,
-            INSERT_TAIL,
-            fills,
-            |b, f| fill::bind(b, scope_id, f),
-        )
-        .await?;
-        tickers::remember(&mut tx, scope_id, fills.iter().map(|x| x.ticker.as_str())).await?;
-        tx.commit()
-            .await
-            .map_err(db_err("fills", "committing a batch"))?;
-        self.wrote(fills.len());
-        let returned: Vec<(String, i64)> = new.into_iter().map(|(id,)| (id, 1)).collect();
-        let report =
-            UpsertReport::from_revisions(fills.iter().map(|f| f.fill_id.as_str()), &returned);
+        let upsert = Upsert {
+            table: "fills",
+            columns: fill::INSERT_COLUMNS,
+            tail: INSERT_TAIL,
+        };
+        let (report, ()) = self
+            .upsert_batch::<_, (String,), _>(
+                &upsert,
+                fills,
+                |f| f.fill_id.as_str(),
+                |b, f| fill::bind(b, scope_id, f),
+                async |conn| {
+                    tickers::remember(conn, scope_id, fills.iter().map(|x| x.ticker.as_str())).await
+                },
+            )
+            .await?;
         tracing::debug!(
             scope = %scope,
             inserted = report.inserted.len(),

@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use kalshi::model::order::Order;
 
-use crate::batch::insert_returning;
+use crate::batch::Upsert;
 use crate::db::Store;
 use crate::error::{StoreResult, db_err};
 use crate::report::UpsertReport;
@@ -48,27 +48,23 @@ impl Store {
             return Ok(UpsertReport::default());
         }
         let scope_id = self.scope_id(scope).await?;
-        let mut tx = self
-            .writer
-            .begin()
-            .await
-            .map_err(db_err("orders", "starting a batch"))?;
-        let returned: Vec<(String, i64)> = insert_returning(
-            &mut tx,
-            "orders",
-            order::INSERT_COLUMNS,
-            &UPSERT_TAIL,
-            orders,
-            |b, o| order::bind(b, scope_id, o),
-        )
-        .await?;
-        tickers::remember(&mut tx, scope_id, orders.iter().map(|x| x.ticker.as_str())).await?;
-        tx.commit()
-            .await
-            .map_err(db_err("orders", "committing a batch"))?;
-        self.wrote(orders.len());
-        let report =
-            UpsertReport::from_revisions(orders.iter().map(|o| o.order_id.as_str()), &returned);
+        let upsert = Upsert {
+            table: "orders",
+            columns: order::INSERT_COLUMNS,
+            tail: &UPSERT_TAIL,
+        };
+        let (report, ()) = self
+            .upsert_batch::<_, (String, i64), _>(
+                &upsert,
+                orders,
+                |o| o.order_id.as_str(),
+                |b, o| order::bind(b, scope_id, o),
+                async |conn| {
+                    tickers::remember(conn, scope_id, orders.iter().map(|x| x.ticker.as_str()))
+                        .await
+                },
+            )
+            .await?;
         tracing::debug!(
             scope = %scope,
             inserted = report.inserted.len(),

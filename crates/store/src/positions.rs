@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use kalshi::model::portfolio::MarketPosition;
 
-use crate::batch::insert_returning;
+use crate::batch::Upsert;
 use crate::db::Store;
 use crate::error::{StoreResult, db_err};
 use crate::report::UpsertReport;
@@ -68,41 +68,38 @@ impl Store {
             return Ok(UpsertReport::default());
         }
         let scope_id = self.scope_id(scope).await?;
-        let mut tx = self
-            .writer
-            .begin()
-            .await
-            .map_err(db_err("positions", "starting a batch"))?;
-        let returned: Vec<(String, i64)> = insert_returning(
-            &mut tx,
-            "positions",
-            position::INSERT_COLUMNS,
-            &UPSERT_TAIL,
-            positions,
-            |b, p| position::bind(b, scope_id, p),
-        )
-        .await?;
-        let mut removed = Vec::new();
-        if replace {
-            let keep: Vec<&str> = positions.iter().map(|p| p.ticker.as_str()).collect();
-            let keep = serde_json::to_string(&keep).map_err(|e| crate::StoreError::Encode {
-                what: "position tickers",
-                reason: e.to_string(),
-            })?;
-            removed = sqlx::query_scalar(DELETE_MISSING)
-                .bind(scope_id)
-                .bind(keep)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(db_err("positions", "removing closed positions"))?;
-            removed.sort();
-        }
-        tx.commit()
-            .await
-            .map_err(db_err("positions", "committing a batch"))?;
-        self.wrote(positions.len());
-        let mut report =
-            UpsertReport::from_revisions(positions.iter().map(|p| p.ticker.as_str()), &returned);
+        let upsert = Upsert {
+            table: "positions",
+            columns: position::INSERT_COLUMNS,
+            tail: &UPSERT_TAIL,
+        };
+        let (mut report, removed) = self
+            .upsert_batch::<_, (String, i64), _>(
+                &upsert,
+                positions,
+                |p| p.ticker.as_str(),
+                |b, p| position::bind(b, scope_id, p),
+                async |conn| {
+                    if !replace {
+                        return Ok(Vec::new());
+                    }
+                    let keep: Vec<&str> = positions.iter().map(|p| p.ticker.as_str()).collect();
+                    let keep =
+                        serde_json::to_string(&keep).map_err(|e| crate::StoreError::Encode {
+                            what: "position tickers",
+                            reason: e.to_string(),
+                        })?;
+                    let mut removed: Vec<String> = sqlx::query_scalar(DELETE_MISSING)
+                        .bind(scope_id)
+                        .bind(keep)
+                        .fetch_all(&mut *conn)
+                        .await
+                        .map_err(db_err("positions", "removing closed positions"))?;
+                    removed.sort();
+                    Ok(removed)
+                },
+            )
+            .await?;
         report.removed = removed;
         Ok(report)
     }

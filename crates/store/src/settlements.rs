@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use kalshi::model::settlement::Settlement;
 use sqlx::{QueryBuilder, Sqlite};
 
-use crate::batch::insert_returning;
+use crate::batch::Upsert;
 use crate::db::Store;
 use crate::error::{StoreResult, db_err};
 use crate::filter::TimeRange;
@@ -40,28 +40,21 @@ impl Store {
             return Ok(UpsertReport::default());
         }
         let scope_id = self.scope_id(scope).await?;
-        let mut tx = self
-            .writer
-            .begin()
-            .await
-            .map_err(db_err("settlements", "starting a batch"))?;
-        let returned: Vec<(String, i64)> = insert_returning(
-            &mut tx,
-            "settlements",
-            settlement::INSERT_COLUMNS,
-            &UPSERT_TAIL,
-            settlements,
-            |b, s| settlement::bind(b, scope_id, s),
-        )
-        .await?;
-        tx.commit()
-            .await
-            .map_err(db_err("settlements", "committing a batch"))?;
-        self.wrote(settlements.len());
-        Ok(UpsertReport::from_revisions(
-            settlements.iter().map(|s| s.ticker.as_str()),
-            &returned,
-        ))
+        let upsert = Upsert {
+            table: "settlements",
+            columns: settlement::INSERT_COLUMNS,
+            tail: &UPSERT_TAIL,
+        };
+        let (report, ()) = self
+            .upsert_batch::<_, (String, i64), _>(
+                &upsert,
+                settlements,
+                |s| s.ticker.as_str(),
+                |b, s| settlement::bind(b, scope_id, s),
+                async |_| Ok(()),
+            )
+            .await?;
+        Ok(report)
     }
 
     /// Stored settlements whose payout time falls in `range`, newest first.

@@ -190,6 +190,21 @@ impl Env {
             .expect("key A registers");
     }
 
+    /// `POST /_sim{path}` with `body` (lifecycle and clock admin routes).
+    pub async fn admin(&self, path: &str, body: serde_json::Value) {
+        let response = reqwest::Client::new()
+            .post(format!("{}{path}", self.sim.admin_url()))
+            .json(&body)
+            .send()
+            .await
+            .expect("admin route answers");
+        assert!(
+            response.status().is_success(),
+            "admin {path}: HTTP {}",
+            response.status()
+        );
+    }
+
     /// Applies a fault patch.
     pub fn faults(&self, patch: FaultPatch) {
         self.sim.set_faults(&patch).expect("valid fault patch");

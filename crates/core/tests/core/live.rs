@@ -167,3 +167,67 @@ async fn the_first_catch_up_imports_history_without_calling_it_live() {
     session.close().await;
     env.sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn settlements_are_caught_up_and_close_the_position() {
+    let env = Env::start().await;
+    let (session, mut events) = env.open().await;
+    let ticker = env.market().await.ticker;
+    let ticket = OrderTicket::limit(
+        &ticker,
+        BookSide::Bid,
+        price("0.40"),
+        Count::from_contracts(2),
+    );
+    let placed = session.place_order(ticket).await.unwrap();
+    take(
+        &env.b,
+        &ticker,
+        BookSide::Ask,
+        price("0.40"),
+        Count::from_contracts(2),
+    )
+    .await;
+    events
+        .wait(
+            |e| matches!(e, AppEvent::Fill(f) if f.fill.order_id == placed.order_id),
+            "the fill",
+        )
+        .await;
+    env.admin(&format!("/markets/{ticker}/close"), serde_json::json!({}))
+        .await;
+    env.admin(
+        &format!("/markets/{ticker}/determine"),
+        serde_json::json!({ "result": "yes" }),
+    )
+    .await;
+    env.admin(&format!("/markets/{ticker}/settle"), serde_json::json!({}))
+        .await;
+
+    session.request_sync();
+    let seen = events
+        .collect_until(
+            |e| matches!(e, AppEvent::Synced(s) if s.changed_settlements > 0),
+            "a catch-up with the settlement",
+        )
+        .await;
+    let settlements = session
+        .store()
+        .settlements(session.scope(), &store::TimeRange::ALL)
+        .await
+        .unwrap();
+    assert_eq!(settlements.len(), 1, "the settlement is stored");
+    assert_eq!(settlements[0].ticker, ticker);
+    assert_eq!(settlements[0].yes_count, Count::from_contracts(2));
+    let closed = seen.iter().any(
+        |e| matches!(e, AppEvent::Position(PositionEvent::Closed { ticker: t }) if *t == ticker),
+    );
+    assert!(closed, "the settled position is announced closed");
+    let remaining = session.portfolio().await.unwrap().positions;
+    assert!(
+        remaining.iter().all(|p| p.ticker != ticker),
+        "and gone from the stored positions: {remaining:?}"
+    );
+    session.close().await;
+    env.sim.shutdown().await;
+}

@@ -179,22 +179,10 @@ impl Ctx<'_> {
         order.cancel_reason = Some(reason);
         order.remaining_count = Count::ZERO;
         order.last_update_ms = self.now;
-        self.market
-            .book
-            .reduce(order.side, order.price, qty, true, self.orders);
-        self.accounts.release(
-            order.user,
-            self.market.id,
-            order.side,
-            order.price.units(),
-            qty,
-        );
-        self.refresh_fee_reserve(&mut order);
         if let Some(exp) = order.expiration_ms {
             self.expiries.remove(&(exp, id));
         }
-        self.delta(&order, order.price, -qty);
-        self.touch(id, order.user);
+        self.take_off_book(&mut order, qty, true);
         self.orders.insert(id, order);
         qty
     }
@@ -208,21 +196,28 @@ impl Ctx<'_> {
         if order.status == OrderStatus::Resting && by > 0 {
             order.remaining_count = Count::from_units(order.remaining_count.units() - by);
             order.last_update_ms = self.now;
-            self.market
-                .book
-                .reduce(order.side, order.price, by, false, self.orders);
-            self.accounts.release(
-                order.user,
-                self.market.id,
-                order.side,
-                order.price.units(),
-                by,
-            );
-            self.refresh_fee_reserve(&mut order);
-            self.delta(&order, order.price, -by);
-            self.touch(id, order.user);
+            self.take_off_book(&mut order, by, false);
         }
         self.orders.insert(id, order);
+    }
+
+    /// Takes `qty` of a resting `order` (out of the map, its counts already updated) off
+    /// its book level (`entry_gone`: the order left the level's queue), releases the
+    /// collateral it held, re-reserves its fees and reports the change.
+    fn take_off_book(&mut self, order: &mut Order, qty: i64, entry_gone: bool) {
+        self.market
+            .book
+            .reduce(order.side, order.price, qty, entry_gone, self.orders);
+        self.accounts.release(
+            order.user,
+            self.market.id,
+            order.side,
+            order.price.units(),
+            qty,
+        );
+        self.refresh_fee_reserve(order);
+        self.delta(order, order.price, -qty);
+        self.touch(order.id, order.user);
     }
 
     /// Books one trade of `qty` at the maker's `price` between `taker` (not in the map)

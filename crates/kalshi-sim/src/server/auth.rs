@@ -29,17 +29,9 @@ pub(crate) async fn require_auth(
     mut req: Request,
     next: Next,
 ) -> Response {
-    // Nested routers see the path without their prefix; the signature covers the full one.
-    let path = req
-        .extensions()
-        .get::<OriginalUri>()
-        .map_or_else(|| req.uri().path().to_owned(), |u| u.path().to_owned());
-    match authenticate(&state, req.headers(), req.method().as_str(), &path) {
-        Ok(caller) => {
-            req.extensions_mut().insert(caller);
-            next.run(req).await
-        }
-        Err(e) => {
+    match admit(&state, &mut req) {
+        Ok(()) => next.run(req).await,
+        Err((path, e)) => {
             tracing::debug!(%path, details = ?e.details, "refused authentication");
             e.into_response()
         }
@@ -56,16 +48,26 @@ pub(crate) async fn optional_auth(
     if !req.headers().contains_key(HEADER_KEY) {
         return next.run(req).await;
     }
+    match admit(&state, &mut req) {
+        Ok(()) => next.run(req).await,
+        Err((_, e)) => e.into_response(),
+    }
+}
+
+/// Authenticates `req` by its full path and puts the [`Caller`] in its extensions; a
+/// refusal comes with the path that was checked.
+fn admit(state: &SimState, req: &mut Request) -> Result<(), (String, ApiError)> {
+    // Nested routers see the path without their prefix; the signature covers the full one.
     let path = req
         .extensions()
         .get::<OriginalUri>()
         .map_or_else(|| req.uri().path().to_owned(), |u| u.path().to_owned());
-    match authenticate(&state, req.headers(), req.method().as_str(), &path) {
+    match authenticate(state, req.headers(), req.method().as_str(), &path) {
         Ok(caller) => {
             req.extensions_mut().insert(caller);
-            next.run(req).await
+            Ok(())
         }
-        Err(e) => e.into_response(),
+        Err(e) => Err((path, e)),
     }
 }
 

@@ -13,13 +13,14 @@ use kalshi::model::order::{
     OutcomeSide as WireOutcome, SelfTradePrevention as WireStp, TimeInForce as WireTif,
 };
 use kalshi::model::orderbook::{Level, OrderbookFp};
+use kalshi::model::portfolio::MarketPosition as WireMarketPosition;
 use kalshi::model::series::{FeeType as WireFeeType, Series as WireSeries};
 use kalshi::model::settlement::{Settlement as WireSettlement, SettlementResult};
 use kalshi::model::trade::Trade as WireTrade;
 use kalshi::model::{Count, Price};
 use time::OffsetDateTime;
 
-use crate::accounts::FeeType;
+use crate::accounts::{FeeType, Position};
 use crate::engine::{
     BookSide, BookView, Fill, Market, Order, OrderStatus, OutcomeSide, SelfTradePrevention,
     TimeInForce, Trade,
@@ -291,6 +292,21 @@ pub fn fill(f: &Fill) -> WireFill {
         fee_cost: f.fee,
         subaccount_number: Some(0),
         ts: Some(secs_of(f.ts_ms)),
+    }
+}
+
+/// An account's position in market `m` as `GET /portfolio/positions` shows it (the
+/// end-to-end tests build their expected view with it too).
+pub fn market_position(p: &Position, m: &Market) -> WireMarketPosition {
+    WireMarketPosition {
+        ticker: m.ticker().to_string(),
+        exchange_index: EXCHANGE_INDEX,
+        total_traded_dollars: p.total_traded(),
+        position_fp: p.position(),
+        market_exposure_dollars: p.market_exposure(),
+        realized_pnl_dollars: p.realized_pnl(),
+        fees_paid_dollars: p.fees_paid(),
+        last_updated_ts: time_of(p.last_updated_ms()),
     }
 }
 

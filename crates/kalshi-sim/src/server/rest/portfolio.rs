@@ -8,7 +8,7 @@ use axum::{Extension, Json};
 use kalshi::model::fill::{GetFillsParams, GetFillsResponse};
 use kalshi::model::portfolio::{
     CountFilter, EventPosition, GetBalanceResponse, GetPositionsParams, GetPositionsResponse,
-    IndexedBalance, MarketPosition, SubaccountParams,
+    IndexedBalance, SubaccountParams,
 };
 use kalshi::model::settlement::{GetSettlementsParams, GetSettlementsResponse};
 use kalshi::model::{Count, Money};
@@ -159,16 +159,7 @@ pub(crate) async fn positions(
                 e.event_exposure_dollars = add(e.event_exposure_dollars, p.market_exposure());
                 e.realized_pnl_dollars = add(e.realized_pnl_dollars, p.realized_pnl());
                 e.fees_paid_dollars = add(e.fees_paid_dollars, p.fees_paid());
-                MarketPosition {
-                    ticker: m.ticker().to_string(),
-                    exchange_index: EXCHANGE_INDEX,
-                    total_traded_dollars: p.total_traded(),
-                    position_fp: p.position(),
-                    market_exposure_dollars: p.market_exposure(),
-                    realized_pnl_dollars: p.realized_pnl(),
-                    fees_paid_dollars: p.fees_paid(),
-                    last_updated_ts: convert::time_of(p.last_updated_ms()),
-                }
+                convert::market_position(p, m)
             })
             .collect();
         Ok(Json(GetPositionsResponse {

@@ -12,7 +12,7 @@ use kalshi::model::portfolio::{GetPositionsParams, MarketPosition, SubaccountPar
 use kalshi::rest::Client;
 use kalshi_sim::ids::UserId;
 use kalshi_sim::lifecycle::MarketStatus;
-use kalshi_sim::server::convert::{self, EXCHANGE_INDEX};
+use kalshi_sim::server::convert;
 
 use crate::harness::Sim;
 
@@ -58,16 +58,7 @@ pub fn simulator(sim: &Sim, key_id: &str) -> AccountView {
                 let m = engine.market_by_id(mid)?;
                 let listed = m.status(now) != MarketStatus::Finalized
                     && (!p.position().is_zero() || !p.volume().is_zero());
-                listed.then(|| MarketPosition {
-                    ticker: m.ticker().to_string(),
-                    exchange_index: EXCHANGE_INDEX,
-                    total_traded_dollars: p.total_traded(),
-                    position_fp: p.position(),
-                    market_exposure_dollars: p.market_exposure(),
-                    realized_pnl_dollars: p.realized_pnl(),
-                    fees_paid_dollars: p.fees_paid(),
-                    last_updated_ts: convert::time_of(p.last_updated_ms()),
-                })
+                listed.then(|| convert::market_position(p, m))
             })
             .collect();
         AccountView {
