@@ -32,6 +32,7 @@ pub mod page;
 pub mod portfolio;
 pub mod price_range;
 mod query;
+pub mod rfc3339;
 pub mod series;
 pub mod settlement;
 pub mod trade;

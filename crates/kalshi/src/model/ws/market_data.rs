@@ -64,7 +64,7 @@ pub struct OrderbookDelta {
     /// Deprecated RFC 3339 time of the change.
     #[serde(
         default,
-        with = "time::serde::rfc3339::option",
+        with = "crate::model::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub ts: Option<OffsetDateTime>,
@@ -125,7 +125,7 @@ pub struct Ticker {
     /// Deprecated RFC 3339 time.
     #[serde(
         default,
-        with = "time::serde::rfc3339::option",
+        with = "crate::model::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub time: Option<OffsetDateTime>,

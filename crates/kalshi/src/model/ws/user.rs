@@ -146,7 +146,7 @@ pub struct UserOrder {
     /// Deprecated RFC 3339 creation time.
     #[serde(
         default,
-        with = "time::serde::rfc3339::option",
+        with = "crate::model::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_time: Option<OffsetDateTime>,
@@ -156,7 +156,7 @@ pub struct UserOrder {
     /// Deprecated RFC 3339 time of the last change.
     #[serde(
         default,
-        with = "time::serde::rfc3339::option",
+        with = "crate::model::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub last_update_time: Option<OffsetDateTime>,
@@ -166,7 +166,7 @@ pub struct UserOrder {
     /// Deprecated RFC 3339 expiry (good-till-time orders).
     #[serde(
         default,
-        with = "time::serde::rfc3339::option",
+        with = "crate::model::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub expiration_time: Option<OffsetDateTime>,
