@@ -264,25 +264,40 @@ impl Client {
 
     /// Sends `call` and decodes the JSON answer as `T`.
     pub(crate) async fn send<T: DeserializeOwned>(&self, call: Call) -> Result<T, Error> {
+        self.send_counted(call).await.0
+    }
+
+    /// [`Client::send`], also saying how many attempts went out: a create whose earlier
+    /// attempt may have reached the exchange needs to know (see `create_order`).
+    pub(crate) async fn send_counted<T: DeserializeOwned>(
+        &self,
+        call: Call,
+    ) -> (Result<T, Error>, u32) {
         let label = call.label();
-        let body = self.execute(call).await?;
-        crate::model::decode::from_slice(&body).map_err(|source| Error::Decode {
-            endpoint: label,
-            source,
-            body_excerpt: excerpt(&body),
-        })
+        let (result, attempts) = self.execute(call).await;
+        let decoded = result.and_then(|body| {
+            crate::model::decode::from_slice(&body).map_err(|source| Error::Decode {
+                endpoint: label,
+                source,
+                body_excerpt: excerpt(&body),
+            })
+        });
+        (decoded, attempts)
     }
 
     /// Sends `call` and ignores the body of the success answer (204s, `{}`).
     pub(crate) async fn send_no_content(&self, call: Call) -> Result<(), Error> {
-        self.execute(call).await.map(drop)
+        self.execute(call).await.0.map(drop)
     }
 
-    /// The single send path: limiter → sign → send → map → maybe retry.
-    async fn execute(&self, call: Call) -> Result<Bytes, Error> {
+    /// The single send path: limiter → sign → send → map → maybe retry. Also returns
+    /// the number of attempts sent (0 when nothing was sent).
+    async fn execute(&self, call: Call) -> (Result<Bytes, Error>, u32) {
         let label = call.label();
         let credentials = match (call.signing, self.inner.credentials.as_ref()) {
-            (Signing::Required, None) => return Err(Error::NoCredentials { endpoint: label }),
+            (Signing::Required, None) => {
+                return (Err(Error::NoCredentials { endpoint: label }), 0);
+            }
             (_, creds) => creds,
         };
         let url = self.inner.env.rest_url(&call.endpoint);
@@ -304,16 +319,16 @@ impl Client {
                 tracing::Span::current().record("attempt", attempt);
                 self.inner.limiter.acquire_n(call.class, call.cost).await;
                 let (err, retry_after) = match self.attempt(&call, &url, credentials).await {
-                    Ok(body) => return Ok(body),
+                    Ok(body) => return (Ok(body), attempt),
                     Err(failure) => failure,
                 };
                 if attempt >= max_attempts || !err.is_retryable() {
                     tracing::debug!(error = %err, "request failed");
-                    return Err(err);
+                    return (Err(err), attempt);
                 }
                 let Some(delay) = self.inner.retry.delay(attempt, retry_after) else {
                     tracing::debug!(error = %err, ?retry_after, "server asks to wait longer than the retry policy allows");
-                    return Err(err);
+                    return (Err(err), attempt);
                 };
                 tracing::info!(error = %err, ?delay, attempt, "retrying");
                 tokio::time::sleep(delay).await;

@@ -3,10 +3,12 @@
 //!
 //! Only creates that carry a `client_order_id` are retried automatically: the exchange
 //! rejects a repeated id (409 `order_already_exists`), so a retry can never double an
-//! order. Every other write is sent exactly once; on a timeout the caller should look the
-//! order up before trying again.
+//! order. When that 409 answers a *retry*, an earlier attempt did reach the exchange (its
+//! answer was lost to a timeout or a gateway error), so the create looks the order up by
+//! its id and reports it as placed rather than failed. Every other write is sent exactly
+//! once; on a timeout the caller should look the order up before trying again.
 
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt as _};
 use reqwest::Method;
 
 use super::client::{Call, Client, segment};
@@ -114,13 +116,15 @@ impl Client {
     }
 
     /// `POST /portfolio/events/orders`: places an order (V2, YES-book `side`/`price`).
-    /// Retried on 429/5xx/timeouts only if it carries a `client_order_id`.
+    /// Retried on 429/5xx/timeouts only if it carries a `client_order_id`; if a retry is
+    /// answered 409 `order_already_exists`, the order an earlier attempt placed is looked
+    /// up and returned (its `average_*` fields are then `None`: read the order for costs).
     ///
     /// # Errors
     /// [`Error::Api`] for a rejected order (400 `invalid_order`, 409
-    /// `order_already_exists` or `market_closed`, …); [`Error::NoCredentials`]; any other
-    /// [`Error`] of the send path. After [`Error::Timeout`] without a `client_order_id`
-    /// the order may or may not exist.
+    /// `order_already_exists` on a first attempt or `market_closed`, …);
+    /// [`Error::NoCredentials`]; any other [`Error`] of the send path. After
+    /// [`Error::Timeout`] without a `client_order_id` the order may or may not exist.
     pub async fn create_order(
         &self,
         order: &CreateOrderRequest,
@@ -128,7 +132,53 @@ impl Client {
         let call = Call::write(Method::POST, "/portfolio/events/orders")
             .json(order)?
             .idempotent(has_client_order_id(order));
-        self.send(call).await
+        match self.send_counted(call).await {
+            (Err(e), attempts) if attempts > 1 && e.code() == Some("order_already_exists") => {
+                match order.client_order_id.as_deref() {
+                    Some(id) => self.placed_by_earlier_attempt(&order.ticker, id, e).await,
+                    None => Err(e),
+                }
+            }
+            (result, _) => result,
+        }
+    }
+
+    /// Finds the order an earlier attempt of a create placed, by ticker and client order
+    /// id, and shapes it as the create's answer. `duplicate` is returned if it is not found.
+    async fn placed_by_earlier_attempt(
+        &self,
+        ticker: &str,
+        client_order_id: &str,
+        duplicate: Error,
+    ) -> Result<CreateOrderResponse, Error> {
+        tracing::info!(
+            ticker,
+            client_order_id,
+            "a retried create found its order already placed; looking it up"
+        );
+        let params = GetOrdersParams {
+            ticker: Some(ticker.to_owned()),
+            ..GetOrdersParams::default()
+        };
+        let mut orders = std::pin::pin!(self.orders_stream(params));
+        while let Some(order) = orders.next().await {
+            let order = order?;
+            if order.client_order_id == client_order_id {
+                let ts_ms = order.created_time.map_or(0, |t| {
+                    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(0)
+                });
+                return Ok(CreateOrderResponse {
+                    order_id: order.order_id,
+                    client_order_id: Some(order.client_order_id),
+                    fill_count: order.fill_count_fp,
+                    remaining_count: order.remaining_count_fp,
+                    average_fill_price: None,
+                    average_fee_paid: None,
+                    ts_ms,
+                });
+            }
+        }
+        Err(duplicate)
     }
 
     /// `POST /portfolio/events/orders/{order_id}/amend`: new price and/or new *total*

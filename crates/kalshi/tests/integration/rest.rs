@@ -761,3 +761,88 @@ async fn typed_methods_use_the_documented_paths() {
         "all calls signed when credentials exist"
     );
 }
+
+fn order_json(order_id: &str, client_order_id: &str) -> Value {
+    let fixture: Value =
+        serde_json::from_str(include_str!("../../test_data/rest/orders.json")).unwrap();
+    let mut o = fixture["orders"][0].clone();
+    o["order_id"] = json!(order_id);
+    o["client_order_id"] = json!(client_order_id);
+    o
+}
+
+#[tokio::test]
+async fn retried_create_answered_already_exists_returns_the_placed_order() {
+    // The first attempt reached the exchange but its answer was lost (502 from a
+    // gateway); the retry is refused as a duplicate. The order exists, so the call must
+    // report it placed, not failed.
+    let server = MockServer::start(vec![
+        Reply::text(502, "Bad Gateway"),
+        Reply::json(
+            409,
+            json!({"error": {"code": "order_already_exists", "message": "order already exists"}}),
+        ),
+        Reply::json(
+            200,
+            json!({"orders": [order_json("o-other", "someone-else"), order_json("o-77", "cid-1")], "cursor": ""}),
+        ),
+    ])
+    .await;
+    let placed = server
+        .client()
+        .create_order(&order(Some("cid-1")))
+        .await
+        .expect("the order an earlier attempt placed is returned");
+    assert_eq!(placed.order_id, "o-77", "found by its client_order_id");
+    assert_eq!(placed.client_order_id.as_deref(), Some("cid-1"));
+    let seen = server.seen();
+    assert_eq!(seen.len(), 3, "two create attempts, then one lookup");
+    assert_eq!(seen[2].method, "GET");
+    assert_eq!(seen[2].path, "/trade-api/v2/portfolio/orders");
+    assert_eq!(
+        seen[2].query.as_deref(),
+        Some("ticker=KXHIGHNY-26AUG28-T88"),
+        "the lookup is narrowed to the order's market"
+    );
+}
+
+#[tokio::test]
+async fn first_attempt_already_exists_is_a_real_duplicate() {
+    // No earlier attempt was sent, so the id was reused by the caller: that is an error,
+    // and no lookup may turn an old order into a "new" one.
+    let server = MockServer::start(vec![Reply::json(
+        409,
+        json!({"error": {"code": "order_already_exists", "message": "order already exists"}}),
+    )])
+    .await;
+    let err = server
+        .client()
+        .create_order(&order(Some("cid-1")))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("order_already_exists"));
+    assert_eq!(server.seen().len(), 1, "no retry and no lookup");
+}
+
+#[tokio::test]
+async fn retried_create_whose_order_cannot_be_found_keeps_the_duplicate_error() {
+    let server = MockServer::start(vec![
+        Reply::text(503, "Service Unavailable"),
+        Reply::json(
+            409,
+            json!({"error": {"code": "order_already_exists", "message": "order already exists"}}),
+        ),
+        Reply::json(
+            200,
+            json!({"orders": [order_json("o-other", "someone-else")], "cursor": ""}),
+        ),
+    ])
+    .await;
+    let err = server
+        .client()
+        .create_order(&order(Some("cid-1")))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("order_already_exists"));
+    assert_eq!(server.seen().len(), 3);
+}
