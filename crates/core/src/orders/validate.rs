@@ -4,7 +4,7 @@
 
 use kalshi::model::market::Market;
 use kalshi::model::order::BookSide;
-use kalshi::model::price_range::{next_tick_down, next_tick_up};
+use kalshi::model::price_range::{is_tradable, next_tick_down, next_tick_up};
 use kalshi::model::{Count, Money, Price};
 
 use super::OrderTicket;
@@ -72,7 +72,7 @@ pub(crate) fn check_grid(market: &Market, price: Price) -> Result<(), OrderRejec
     if market.is_on_grid(price) {
         return Ok(());
     }
-    let tradable = |p: &Price| p.units() > 0 && *p < Price::ONE;
+    let tradable = |p: &Price| is_tradable(&market.price_ranges, *p);
     Err(OrderRejection::PriceOffGrid {
         price,
         below: next_tick_down(&market.price_ranges, price).filter(tradable),
