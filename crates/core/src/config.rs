@@ -101,6 +101,9 @@ pub struct Tuning {
     pub reconcile_overlap: Duration,
     /// Delay between attempts of a failed catch-up (doubles up to 30 s).
     pub reconcile_retry: Duration,
+    /// Delay before asking again for private channels the exchange refused (doubles up
+    /// to 60 s); each refusal also runs a REST catch-up.
+    pub private_retry: Duration,
     /// Largest count accepted in one order.
     pub max_order_count: Count,
     /// Capacity of the app event channel; a receiver that falls further behind gets
@@ -124,6 +127,7 @@ impl Default for Tuning {
             snapshot_every: Duration::from_secs(300),
             reconcile_overlap: Duration::from_secs(300),
             reconcile_retry: Duration::from_secs(1),
+            private_retry: Duration::from_secs(2),
             max_order_count: Count::from_contracts(100_000),
             event_capacity: 4096,
             view_updates_per_sec: 30,

@@ -9,6 +9,7 @@
 use std::fmt;
 
 use kalshi::auth::KeyError;
+use kalshi::model::ws::WsError;
 use kalshi::model::{Count, Money, Price};
 use kalshi::rest::{AuthFailure, Error as RestError};
 use kalshi::ws::{FeedConfigError, FeedError};
@@ -107,6 +108,10 @@ pub enum CoreError {
     /// A WebSocket command failed.
     #[error(transparent)]
     Feed(#[from] FeedError),
+    /// The exchange refused the private channels (fills, orders, positions): nothing of
+    /// the account arrives live until a later attempt succeeds.
+    #[error("live account updates refused: {} (code {})", .0.msg, .0.code)]
+    LiveUpdatesRefused(WsError),
     /// The feed configuration is invalid.
     #[error(transparent)]
     FeedConfig(#[from] FeedConfigError),
@@ -348,6 +353,14 @@ fn describe(err: &CoreError) -> (ErrorCode, String) {
         CoreError::Feed(e) => (
             C::FeedFailed,
             format!("The live connection could not do that: {e}."),
+        ),
+        CoreError::LiveUpdatesRefused(e) => (
+            C::FeedFailed,
+            format!(
+                "The exchange refused live fills and order updates ({}, code {}). Retrying; \
+                 until then they are fetched over REST, with a delay.",
+                e.msg, e.code
+            ),
         ),
         CoreError::FeedConfig(e) => (
             C::InvalidRequest,

@@ -5,14 +5,16 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::Duration;
 
 use kalshi::model::fill::Fill;
 use kalshi::model::order::Order;
 use kalshi::model::ws::{Channel, Message};
-use kalshi::ws::FeedEvent;
+use kalshi::ws::{FeedError, FeedEvent};
 use tokio::sync::{mpsc, watch};
 
 use crate::convert;
+use crate::error::CoreError;
 use crate::event::{AppEvent, FillOrigin, PositionEvent};
 use crate::record;
 use crate::shared::Shared;
@@ -28,17 +30,48 @@ const CATCH_UP_AFTER: [Channel; 2] = [Channel::Fill, Channel::UserOrders];
 /// Most feed events handled as one batch (fills and orders of a burst share a write).
 const MAX_BATCH: usize = 512;
 
+/// Longest wait between two attempts at refused private channels.
+const PRIVATE_RETRY_MAX: Duration = Duration::from_secs(60);
+
 /// Subscribes the private channels (the feed keeps them in its desired set and re-sends
 /// them on every reconnect). Waits for the first connection if need be.
+///
+/// A refusal by the exchange (e.g. a key without portfolio permission) takes them out of
+/// the feed's desired set, and without them no fill arrives live and no reconnect starts
+/// a catch-up. So the person is told once, a REST catch-up runs after every refusal, and
+/// the subscribe is retried with a doubling delay until it succeeds.
 pub(crate) async fn subscribe_private(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
-    let result = tokio::select! {
-        () = crate::shared::stopped(&mut shutdown) => return,
-        r = shared.link.feed.subscribe(PRIVATE_CHANNELS, Vec::<String>::new()) => r,
-    };
-    match result {
-        Ok(subs) => tracing::debug!(?subs, "private channels subscribed"),
-        // Still in the desired set: the next connection re-sends it.
-        Err(e) => tracing::warn!(error = %e, "private subscribe did not complete"),
+    let mut delay = shared.tuning.private_retry;
+    let mut told = false;
+    loop {
+        let result = tokio::select! {
+            () = crate::shared::stopped(&mut shutdown) => return,
+            r = shared.link.feed.subscribe(PRIVATE_CHANNELS, Vec::<String>::new()) => r,
+        };
+        match result {
+            Ok(subs) => {
+                tracing::debug!(?subs, "private channels subscribed");
+                return;
+            }
+            Err(FeedError::Server(refusal)) => {
+                tracing::warn!(code = refusal.code, msg = %refusal.msg, "private channels refused");
+                if !told {
+                    told = true;
+                    shared.emit_error(&CoreError::LiveUpdatesRefused(refusal));
+                }
+                shared.reconcile.notify_one();
+            }
+            // Still in the desired set: the next connection re-sends it.
+            Err(e) => {
+                tracing::warn!(error = %e, "private subscribe did not complete");
+                return;
+            }
+        }
+        tokio::select! {
+            () = crate::shared::stopped(&mut shutdown) => return,
+            () = tokio::time::sleep(delay) => {}
+        }
+        delay = (delay * 2).min(PRIVATE_RETRY_MAX);
     }
 }
 

@@ -21,7 +21,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::{SIMULATOR_TIER, SessionConfig};
 use crate::environment::DeskEnvironment;
-use crate::error::CoreError;
+use crate::error::{AppError, CoreError};
 use crate::event::{AppEvent, ConnectionStatus};
 use crate::exchange;
 use crate::orders::fetch_market;
@@ -185,12 +185,15 @@ impl Session {
         tracing::info!(scope = %self.shared.scope, "session closed");
     }
 
-    /// The shared state, unless the session is closed or offline (what writes need).
+    /// The shared state, unless the session is closed or read-only (what writes need).
+    /// Read-only means no catch-up has succeeded yet: the exchange was never reached. A
+    /// socket that drops later does not block writes, which go over REST; if REST is down
+    /// too, the write fails with the exchange's own retryable error.
     pub(crate) fn live(&self) -> Result<&Shared, CoreError> {
         if self.closed.load(Ordering::SeqCst) {
             return Err(CoreError::Closed);
         }
-        if self.shared.is_offline() {
+        if !self.shared.has_reached_exchange() {
             return Err(CoreError::Offline);
         }
         Ok(&self.shared)
@@ -254,7 +257,8 @@ impl Session {
     }
 
     /// True while the session has not caught up with the exchange since it opened or since
-    /// the connection was lost: data is the store's and may be stale, orders are refused.
+    /// the connection was lost: data is the store's and may be stale. Orders are refused
+    /// only until the first catch-up (see [`SessionStatus::offline`]).
     pub fn is_offline(&self) -> bool {
         self.shared.is_offline()
     }
@@ -313,15 +317,24 @@ impl Session {
         Ok(shared.store.cached_markets(&shared.scope, query).await?)
     }
 
-    /// A market: fresh from the exchange (and cached) when online, else the cached copy.
+    /// A market: fresh from the exchange (and cached) once the exchange has been reached,
+    /// else the cached copy. While the socket reconnects the exchange is still asked over
+    /// REST, and the cached copy answers only if that fails too.
     ///
     /// # Errors
     /// [`CoreError::Order`] (`MarketNotFound`) for an unknown ticker, [`CoreError::Offline`]
     /// offline without a cached copy, or the exchange's error.
     pub async fn market(&self, ticker: &str) -> Result<Market, CoreError> {
         let shared = self.open_shared()?;
-        if !shared.is_offline() {
-            return fetch_market(shared, ticker).await;
+        if shared.has_reached_exchange() {
+            match fetch_market(shared, ticker).await {
+                Ok(market) => return Ok(market),
+                // Connected and current, or a definite answer: it stands.
+                Err(e) if !shared.is_offline() || !AppError::from(&e).retryable => {
+                    return Err(e);
+                }
+                Err(e) => tracing::debug!(error = %e, ticker, "market from the cache"),
+            }
         }
         match shared.store.cached_market(&shared.scope, ticker).await? {
             Some(cached) => Ok(cached.market),

@@ -34,7 +34,9 @@ pub struct SessionStatus {
     /// The WebSocket feed's state.
     pub connection: ConnectionState,
     /// True until the first catch-up succeeds, and again from a disconnect until the next
-    /// catch-up: shown data may be stale and orders are refused.
+    /// catch-up: shown data may be stale. Orders are refused only before the first
+    /// catch-up (the exchange was never reached, so the session is read-only); after that
+    /// they go over REST even while the socket reconnects, so a blip never blocks a cancel.
     pub offline: bool,
     /// Completed catch-ups since the session opened.
     pub syncs: u64,
@@ -197,6 +199,12 @@ impl Shared {
     /// True while shown data may be stale (see [`SessionStatus::offline`]).
     pub(crate) fn is_offline(&self) -> bool {
         self.status.borrow().offline
+    }
+
+    /// True once a catch-up has succeeded: the exchange accepted the key and answered, so
+    /// REST writes are worth sending even while the socket is down.
+    pub(crate) fn has_reached_exchange(&self) -> bool {
+        self.status.borrow().syncs > 0
     }
 
     /// Whether the person confirmed real-money trading.

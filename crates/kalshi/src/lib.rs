@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod book;
 pub mod env;
+pub mod fees;
 pub mod model;
 pub mod rest;
 pub mod ws;

@@ -1,6 +1,11 @@
 //! Store benchmarks: fill upsert rate in batches (goal ≥ 100k fills/s) and a filtered
 //! history page over 1M fills (goal < 50 ms).
 //!
+//! Fills look like Kalshi's: random (version 4) UUID ids, so the unique fill-id index takes
+//! random inserts as it does in production. The upsert benches write them in time order
+//! (as the exchange produces them), spread over all 2,000 markets or over the 20 a busy
+//! trader is active in.
+//!
 //! The 1M-fill database is built once, in a temp dir, through the normal batch path
 //! (`upsert_fills` with 10k-fill batches); its build time is printed.
 //! Run: `cargo bench -p store --bench store -- --warm-up-time 1 --measurement-time 3`.
@@ -58,6 +63,19 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+/// A version 4 UUID, as Kalshi's fill and order ids are, derived from `n`.
+fn uuid(n: u64) -> String {
+    let (a, b) = (mix(n ^ 0x5555), mix(n ^ 0xAAAA));
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xFFFF,
+        a & 0xFFF,
+        0x8000 | (b >> 48) & 0x3FFF,
+        b & 0xFFFF_FFFF_FFFF
+    )
+}
+
 /// Fill number `n`: a spread ticker, side, price and time.
 fn make_fill(n: u64) -> Fill {
     let h = mix(n);
@@ -67,13 +85,13 @@ fn make_fill(n: u64) -> Fill {
         BookSide::Ask
     };
     let yes = Price::from_units(((h >> 8) % 99 + 1) as i64 * 100);
-    let id = format!("fill-{n:012}");
+    let id = uuid(n);
     let ms = START_MS + ((h >> 20) % SPAN_MS as u64) as i64;
     Fill {
         fill_id: id.clone(),
         exchange_index: 0,
         trade_id: id,
-        order_id: format!("order-{:010}", n / 3),
+        order_id: uuid((n / 3) | (1 << 50)),
         ticker: ticker(mix(n ^ 0xABCD)),
         market_ticker: String::new(),
         side: None,
@@ -97,24 +115,40 @@ fn make_fill(n: u64) -> Fill {
     }
 }
 
-fn fresh_fills(count: usize) -> Vec<Fill> {
+/// The next `count` fills of a live stream: in time order (100 ms apart), over the first
+/// `markets` markets.
+fn fresh_fills(count: usize, markets: u64) -> Vec<Fill> {
     let start = NEXT_ID.fetch_add(count as u64, Ordering::Relaxed);
-    (start..start + count as u64).map(make_fill).collect()
+    (start..start + count as u64)
+        .map(|n| {
+            let mut fill = make_fill(n);
+            fill.ticker = ticker(mix(n ^ 0xABCD) % markets);
+            fill.created_time = Some(at(START_MS + (n as i64) * 100));
+            fill
+        })
+        .collect()
 }
 
 fn upsert_rate(c: &mut Criterion) {
+    upsert_rate_over(c, "upsert_fills", SERIES * EVENTS * MARKETS_PER_EVENT);
+    upsert_rate_over(c, "upsert_fills_20_markets", 20);
+}
+
+/// New fills in batches of 100, 1,000 and 10,000 into one growing database.
+fn upsert_rate_over(c: &mut Criterion, name: &str, markets: u64) {
     let rt = Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = rt
         .block_on(Store::open(dir.path().join("upsert.sqlite")))
         .unwrap();
-    let mut group = c.benchmark_group("upsert_fills");
+    let mut group = c.benchmark_group(name);
     group.sample_size(10);
     for batch in [100usize, 1_000, 10_000] {
         group.throughput(Throughput::Elements(batch as u64));
         group.bench_with_input(BenchmarkId::from_parameter(batch), &batch, |b, &batch| {
             b.iter_custom(|iters| {
-                let batches: Vec<Vec<Fill>> = (0..iters).map(|_| fresh_fills(batch)).collect();
+                let batches: Vec<Vec<Fill>> =
+                    (0..iters).map(|_| fresh_fills(batch, markets)).collect();
                 let start = Instant::now();
                 for fills in &batches {
                     let r = rt.block_on(store.upsert_fills(&scope(), fills)).unwrap();
@@ -126,7 +160,7 @@ fn upsert_rate(c: &mut Criterion) {
     }
     // The same batch again: the catch-up case where everything is already stored.
     group.throughput(Throughput::Elements(1_000));
-    let seen = fresh_fills(1_000);
+    let seen = fresh_fills(1_000, markets);
     rt.block_on(store.upsert_fills(&scope(), &seen)).unwrap();
     group.bench_function("1000_already_stored", |b| {
         b.iter(|| {

@@ -2,6 +2,7 @@
 //! and balance (cost plus worst-case fee). Pure functions of the ticket and what is known
 //! about the market and the account, so every rule is unit-tested.
 
+use kalshi::fees::{FeeRate, Variance};
 use kalshi::model::market::Market;
 use kalshi::model::order::BookSide;
 use kalshi::model::price_range::{is_tradable, next_tick_down, next_tick_up};
@@ -80,9 +81,6 @@ pub(crate) fn check_grid(market: &Market, price: Price) -> Result<(), OrderRejec
     })
 }
 
-/// Fee coefficient of Kalshi's quadratic taker fee, in 1/100 (0.07).
-const TAKER_FEE_PERCENT: i128 = 7;
-
 /// The most an order can cost: the collateral of the contracts it opens (a bid pays its
 /// YES price, an ask its NO price; contracts that close an existing position cost nothing)
 /// plus the taker fee at the worst price it can trade at, rounded up to the cent.
@@ -108,23 +106,15 @@ pub(crate) fn worst_case_cost(
     Money::from_units(i64::try_from(money).unwrap_or(i64::MAX))
 }
 
-/// `ceil_to_cent(0.07 × C × P × (1 − P))` in money units at the worst `P` the order can
-/// fill at: a bid fills at or below its limit, an ask at or above, and `P × (1 − P)` peaks
-/// at 0.50.
+/// The taker fee at the worst price the order can fill at (Kalshi's formula, see
+/// [`kalshi::fees`]), rounded up to the cent as Kalshi documents: this is a conservative
+/// balance check, so it must never come out below what the exchange will charge.
 fn worst_fee_units(side: BookSide, price: Price, count: Count) -> i128 {
-    let half = Price::ONE.units() / 2;
-    let p = match side {
-        BookSide::Bid if price.units() < half => price.units(),
-        BookSide::Ask if price.units() > half => price.units(),
-        _ => half,
-    };
-    let pp = i128::from(p) * i128::from(Price::ONE.units() - p);
-    // dollars = 0.07 × (count/100) × (pp/1e8); money units = dollars × 1e6
-    //         = 7 × count × pp / 1e6.
-    let exact = TAKER_FEE_PERCENT * i128::from(count.units()) * pp;
-    const CENT_EXACT: i128 = 10_000 * 1_000_000;
-    let cents = (exact + CENT_EXACT - 1).div_euclid(CENT_EXACT);
-    cents * 10_000
+    let variance = Variance::worst_for_limit(side, price);
+    let fee = FeeRate::TAKER
+        .fee(count, variance)
+        .ceil_to(Money::from_cents(1));
+    i128::from(fee.units())
 }
 
 #[cfg(test)]

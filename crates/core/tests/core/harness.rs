@@ -84,6 +84,7 @@ pub fn fast_tuning() -> Tuning {
         snapshot_min_interval: Duration::from_secs(3600),
         snapshot_every: Duration::from_secs(3600),
         reconcile_retry: Duration::from_millis(50),
+        private_retry: Duration::from_millis(50),
         ..Tuning::default()
     }
 }

@@ -8,6 +8,7 @@ mod live;
 mod offline;
 mod orders;
 mod reconnect;
+mod refused;
 mod restart;
 mod stress;
 mod views;

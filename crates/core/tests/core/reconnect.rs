@@ -144,3 +144,54 @@ async fn fills_during_a_disconnect_appear_once_after_the_reconnect() {
     session.close().await;
     env.sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn orders_go_over_rest_while_the_socket_reconnects() {
+    let env = Env::start().await;
+    let (session, mut events) = env.open().await;
+    let market = env.market().await;
+    let ticker = market.ticker.as_str();
+    env.faults(FaultPatch {
+        refuse_ws_for_ms: Some(600_000),
+        drop_ws_now: true,
+        ..FaultPatch::default()
+    });
+    events
+        .wait(
+            |e| matches!(e, AppEvent::Connection(c) if c.offline && !c.state.is_connected()),
+            "the disconnect",
+        )
+        .await;
+
+    let ticket = OrderTicket::limit(
+        ticker,
+        BookSide::Bid,
+        price("0.30"),
+        Count::from_contracts(5),
+    );
+    let placed = session
+        .place_order(ticket)
+        .await
+        .expect("a socket blip does not block placing over REST");
+    session
+        .cancel_order(&placed.order_id)
+        .await
+        .expect("nor cancelling");
+    assert!(session.is_offline(), "still stale: the socket is down");
+    let stored = session
+        .store()
+        .order(session.scope(), &placed.order_id)
+        .await
+        .unwrap()
+        .expect("the read-back stored the order");
+    assert_eq!(stored.status, kalshi::model::order::OrderStatus::Canceled);
+    let exchange = env.exchange_orders().await;
+    let on_exchange = exchange
+        .iter()
+        .find(|o| o.order_id == placed.order_id)
+        .expect("the exchange has the order");
+    assert_eq!(on_exchange.status, stored.status, "store == exchange");
+
+    session.close().await;
+    env.sim.shutdown().await;
+}

@@ -1,16 +1,19 @@
 //! Trading fees: the simulator's fee policy and the exact per-order fee accumulator.
 //!
-//! Policy (Kalshi does not publish an exact formula; this is the sim's, after its fee
-//! schedule): a fill of `C` contracts at YES price `P` costs the taker
-//! `0.07 × C × P × (1 − P)` dollars. Makers pay nothing in `quadratic` series and
-//! `0.0175 × C × P × (1 − P)` in `quadratic_with_maker_fees` series. Fees are rounded **up
-//! to $0.0001 per order, cumulatively**: each order keeps the exact (unrounded) sum of its
-//! fees and every fill is charged the difference between the rounded-up running total and
-//! what was already charged. A single fill therefore pays exactly
-//! `ceil_to_0.0001(0.07 × C × P × (1 − P))`, and an order filled in many pieces never pays
-//! more than $0.0001 above its exact fee (Kalshi's "fee accumulator" does the same job with
-//! whole-cent rebates). All arithmetic is integer; nothing passes through `f64`.
+//! The formula is Kalshi's and lives in [`kalshi::fees`]: a fill of `C` contracts at YES
+//! price `P` costs the taker `0.07 × C × P × (1 − P)` dollars; makers pay nothing in
+//! `quadratic` series and `0.0175 × C × P × (1 − P)` in `quadratic_with_maker_fees` series.
+//! What is the sim's own is the rounding policy (Kalshi does not publish an exact one):
+//! fees are rounded **up to $0.0001 per order, cumulatively**: each order keeps the exact
+//! (unrounded) sum of its fees and every fill is charged the difference between the
+//! rounded-up running total and what was already charged. A single fill therefore pays
+//! exactly `ceil_to_0.0001(0.07 × C × P × (1 − P))`, and an order filled in many pieces
+//! never pays more than $0.0001 above its exact fee (Kalshi's "fee accumulator" does the
+//! same job with whole-cent rebates). All arithmetic is integer; nothing passes through
+//! `f64`. The engine works in raw units, so the helpers here take and return them.
 
+use kalshi::fees::{ExactFee, FeeRate, Variance};
+use kalshi::model::order::BookSide as WireBookSide;
 use kalshi::model::{Count, Money, Price};
 
 use crate::engine::BookSide;
@@ -32,35 +35,32 @@ impl FeeType {
             Self::QuadraticWithMakerFees => "quadratic_with_maker_fees",
         }
     }
+
+    /// The rate makers pay in series of this type.
+    fn maker_rate(self) -> FeeRate {
+        match self {
+            Self::Quadratic => FeeRate::ZERO,
+            Self::QuadraticWithMakerFees => FeeRate::MAKER,
+        }
+    }
 }
 
-/// Fee coefficients of one market, in basis points of `C × P × (1 − P)`.
+/// Fee rates of one market, taker and maker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FeeSchedule {
-    taker_bp: i64,
-    maker_bp: i64,
+    taker: FeeRate,
+    maker: FeeRate,
 }
 
-/// Exact fee units: 1e-14 dollar (basis point × centi-contract × price-unit²).
-const EXACT_PER_MONEY: i128 = 100_000_000;
-/// Fees are charged in whole $0.0001 = 100 money units.
-const MONEY_PER_FEE_TICK: i128 = 100;
-const EXACT_PER_FEE_TICK: i128 = EXACT_PER_MONEY * MONEY_PER_FEE_TICK;
-/// P × (1 − P) in price units² at P = 0.5, the most expensive price.
-const MAX_PP: i64 = 5_000 * 5_000;
+/// The sim charges fees in whole $0.0001.
+const FEE_TICK: Money = Money::from_units(100);
 
 impl FeeSchedule {
     /// The schedule of a series' fee type (fee multiplier 1).
     pub fn new(fee_type: FeeType) -> Self {
-        match fee_type {
-            FeeType::Quadratic => Self {
-                taker_bp: 700,
-                maker_bp: 0,
-            },
-            FeeType::QuadraticWithMakerFees => Self {
-                taker_bp: 700,
-                maker_bp: 175,
-            },
+        Self {
+            taker: FeeRate::TAKER,
+            maker: fee_type.maker_rate(),
         }
     }
 
@@ -70,44 +70,46 @@ impl FeeSchedule {
         Money::from_units(acc.charge(self.rate(is_taker), count.units(), price.units()))
     }
 
+    /// The taker or maker rate, in basis points.
     pub(crate) fn rate(&self, is_taker: bool) -> i64 {
         if is_taker {
-            self.taker_bp
+            self.taker.basis_points()
         } else {
-            self.maker_bp
+            self.maker.basis_points()
         }
     }
 }
 
-/// P × (1 − P) in price units².
+/// P × (1 − P) in price units² (see [`Variance::at`]).
 pub(crate) fn pp(price_units: i64) -> i64 {
-    price_units * (Price::ONE.units() - price_units)
+    Variance::at(Price::from_units(price_units)).units()
 }
 
-/// The largest P × (1 − P) over the prices an order at `limit` can trade at as a taker:
-/// a bid fills at or below its limit, an ask at or above it.
+/// The largest P × (1 − P) over the prices an order at `limit` can trade at as a taker
+/// (see [`Variance::worst_for_limit`]), in price units².
 pub(crate) fn worst_taker_pp(side: BookSide, limit_units: i64) -> i64 {
-    let half = Price::ONE.units() / 2;
-    match side {
-        BookSide::Bid if limit_units < half => pp(limit_units),
-        BookSide::Ask if limit_units > half => pp(limit_units),
-        _ => MAX_PP,
-    }
+    let side = match side {
+        BookSide::Bid => WireBookSide::Bid,
+        BookSide::Ask => WireBookSide::Ask,
+    };
+    Variance::worst_for_limit(side, Price::from_units(limit_units)).units()
 }
 
-fn exact(rate_bp: i64, count_units: i64, pp_units: i64) -> i128 {
-    i128::from(rate_bp) * i128::from(count_units) * i128::from(pp_units)
+fn exact(rate_bp: i64, count_units: i64, pp_units: i64) -> ExactFee {
+    FeeRate::from_basis_points(rate_bp).fee(
+        Count::from_units(count_units),
+        Variance::from_units(pp_units),
+    )
 }
 
-fn ceil_money(exact: i128) -> i64 {
-    let ticks = (exact + EXACT_PER_FEE_TICK - 1).div_euclid(EXACT_PER_FEE_TICK);
-    i64::try_from(ticks * MONEY_PER_FEE_TICK).unwrap_or(i64::MAX)
+fn ceil_money(exact: ExactFee) -> i64 {
+    exact.ceil_to(FEE_TICK).units()
 }
 
 /// One order's running fee: the exact sum so far and what has been charged (money units).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct FeeAccumulator {
-    exact: i128,
+    exact: ExactFee,
     charged: i64,
 }
 
@@ -132,6 +134,9 @@ impl FeeAccumulator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// P × (1 − P) at 0.50, in price units².
+    const MAX_PP: i64 = Variance::MAX.units();
 
     fn c(s: &str) -> Count {
         Count::parse(s).unwrap()

@@ -37,6 +37,10 @@ pub struct FaultPlan {
     pub exchange_paused: bool,
     /// Sim time (ms since the epoch) until which WS upgrades are refused (0 = not refused).
     pub refuse_ws_until_ms: u64,
+    /// Subscribes to private channels (fill, user_orders, ...) are answered with error 9,
+    /// as Kalshi answers a key without portfolio permission.
+    #[serde(default)]
+    pub refuse_private_subscribe: bool,
 }
 
 /// A change to the fault plan: the body of `POST /_sim/faults`, and what `--fault` flags
@@ -71,6 +75,9 @@ pub struct FaultPatch {
     /// Refuse WS upgrades for this many milliseconds from now (0 = stop refusing).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refuse_ws_for_ms: Option<u64>,
+    /// New [`FaultPlan::refuse_private_subscribe`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refuse_private_subscribe: Option<bool>,
     /// One-shot: close every WS connection now.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub drop_ws_now: bool,
@@ -92,7 +99,7 @@ pub enum FaultSpecError {
     /// The spec's kind is not one of the known fault kinds.
     #[error(
         "unknown fault {0:?}; expected one of drop-ws-every=SECS, skip-seq-every=N, delay=MS, \
-         429=SHARE, 500=SHARE, 503=SHARE, refuse-ws=SECS, paused"
+         429=SHARE, 500=SHARE, 503=SHARE, refuse-ws=SECS, refuse-private, paused"
     )]
     UnknownKind(String),
     /// The value is missing or does not parse.
@@ -115,7 +122,8 @@ impl FaultPatch {
     ///
     /// Kinds: `drop-ws-every=SECS`, `skip-seq-every=N`, `delay=MS`, `429=SHARE`,
     /// `500=SHARE`, `503=SHARE` (share of REST requests, 0..=1), `refuse-ws=SECS`
-    /// (refuse WS upgrades for the first SECS seconds), `paused` (exchange paused).
+    /// (refuse WS upgrades for the first SECS seconds), `refuse-private` (refuse subscribes
+    /// to private channels), `paused` (exchange paused).
     /// `_` and `-` are interchangeable in kinds.
     ///
     /// # Errors
@@ -136,6 +144,11 @@ impl FaultPatch {
                 .and_then(|v| v.parse::<u64>().ok())
                 .ok_or_else(|| bad(expected))
         };
+        let flag = || match value {
+            None | Some("true") => Ok(true),
+            Some("false") => Ok(false),
+            Some(_) => Err(bad("true or false")),
+        };
         let share = || {
             value
                 .and_then(|v| v.parse::<f64>().ok())
@@ -154,13 +167,8 @@ impl FaultPatch {
             "refuse-ws" => {
                 self.refuse_ws_for_ms = Some(int("whole seconds")?.saturating_mul(1000));
             }
-            "paused" => {
-                self.exchange_paused = Some(match value {
-                    None | Some("true") => true,
-                    Some("false") => false,
-                    Some(_) => return Err(bad("true or false")),
-                });
-            }
+            "paused" => self.exchange_paused = Some(flag()?),
+            "refuse-private" => self.refuse_private_subscribe = Some(flag()?),
             _ => return Err(FaultSpecError::UnknownKind(kind.to_owned())),
         }
         Ok(())
@@ -195,6 +203,9 @@ impl FaultPlan {
         }
         if let Some(v) = patch.exchange_paused {
             next.exchange_paused = v;
+        }
+        if let Some(v) = patch.refuse_private_subscribe {
+            next.refuse_private_subscribe = v;
         }
         if let Some(v) = patch.refuse_ws_for_ms {
             next.refuse_ws_until_ms = if v == 0 { 0 } else { now_ms.saturating_add(v) };
@@ -300,6 +311,11 @@ impl Faults {
         lock(&self.plan).exchange_paused
     }
 
+    /// Whether subscribes to private channels are refused.
+    pub fn private_subscribe_refused(&self) -> bool {
+        lock(&self.plan).refuse_private_subscribe
+    }
+
     /// Whether a WS upgrade arriving at `now_ms` must be refused.
     pub fn ws_refused(&self, now_ms: u64) -> bool {
         now_ms < lock(&self.plan).refuse_ws_until_ms
@@ -387,6 +403,7 @@ mod tests {
             "429=0.25",
             "503=0.5",
             "refuse-ws=3",
+            "refuse-private",
             "paused",
         ] {
             p.add_spec(spec).unwrap();
@@ -398,6 +415,10 @@ mod tests {
         assert_eq!(p.share_503, Some(0.5));
         assert_eq!(p.refuse_ws_for_ms, Some(3_000));
         assert_eq!(p.exchange_paused, Some(true));
+        assert_eq!(p.refuse_private_subscribe, Some(true));
+        p.add_spec("refuse_private=false").unwrap();
+        assert_eq!(p.refuse_private_subscribe, Some(false));
+        assert!(p.add_spec("refuse-private=maybe").is_err());
     }
 
     #[test]

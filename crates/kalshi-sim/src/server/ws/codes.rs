@@ -21,6 +21,8 @@ pub enum Code {
     UnknownSid,
     /// 8: the channel name is unknown or removed.
     UnknownChannel,
+    /// 9: the channel or action needs a permission the key does not have.
+    AuthRequired,
     /// 11: a value is malformed or not applicable.
     InvalidParameter,
     /// 12: `update_subscription` needs exactly one sid.
@@ -52,6 +54,7 @@ impl Code {
             Code::UnknownCommand => 5,
             Code::UnknownSid => 7,
             Code::UnknownChannel => 8,
+            Code::AuthRequired => 9,
             Code::InvalidParameter => 11,
             Code::ExactlyOneSid => 12,
             Code::UnsupportedAction => 13,
@@ -74,6 +77,7 @@ impl Code {
             Code::UnknownCommand => "Unknown command",
             Code::UnknownSid => "Unknown subscription ID",
             Code::UnknownChannel => "Unknown channel name",
+            Code::AuthRequired => "Authentication required",
             Code::InvalidParameter => "Invalid parameter",
             Code::ExactlyOneSid => "Exactly one subscription ID is required",
             Code::UnsupportedAction => "Unsupported action",

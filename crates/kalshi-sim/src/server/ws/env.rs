@@ -22,6 +22,8 @@ pub trait Hooks {
     fn take_seq_skip(&self) -> bool;
     /// The order group an order belongs to, for `user_order.order_group_id`.
     fn order_group(&self, order: OrderId) -> Option<String>;
+    /// The fault plan's "refuse private channels" (checked on every subscribe).
+    fn refuses_private(&self) -> bool;
 }
 
 /// The engine at one instant (inside a `read` / `subscribe_with` closure).
@@ -59,5 +61,9 @@ impl Hooks for SimState {
 
     fn order_group(&self, order: OrderId) -> Option<String> {
         self.groups().group_of(order).map(str::to_owned)
+    }
+
+    fn refuses_private(&self) -> bool {
+        self.faults.private_subscribe_refused()
     }
 }

@@ -144,6 +144,9 @@ impl Session {
         if let Some(t) = tickers.iter().find(|t| !ex.has_market(t)) {
             return out.push(codes::market_not_found(id, t));
         }
+        if channels.iter().any(|c| c.is_private()) && hooks.refuses_private() {
+            return out.push(Code::AuthRequired.reply(id, None));
+        }
         for c in channels {
             let filtered = c.accepts_markets() && !tickers.is_empty();
             let (sid, added) = match self.sid_of(c) {
@@ -355,6 +358,31 @@ mod tests {
 
     fn session() -> (Session, FakeExchange) {
         (Session::new(UserId(0)), FakeExchange::two_markets())
+    }
+
+    #[test]
+    fn private_channels_are_refused_with_code_9_when_the_fault_is_on() {
+        let (mut s, ex) = session();
+        let cmd = super::super::commands::parse(
+            r#"{"id":3,"cmd":"subscribe","params":{"channels":["ticker","fill"]}}"#,
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        s.handle(cmd, &ex, &FakeHooks::refusing_private(), &mut out);
+        assert_eq!(
+            json_of(&out),
+            [r#"{"type":"error","id":3,"msg":{"code":9,"msg":"Authentication required"}}"#]
+        );
+        let public = run(
+            &mut s,
+            &ex,
+            r#"{"id":4,"cmd":"subscribe","params":{"channels":["fill"]}}"#,
+        );
+        assert_eq!(
+            public,
+            [r#"{"type":"subscribed","id":4,"msg":{"channel":"fill","sid":1}}"#],
+            "nothing was half-subscribed by the refused command"
+        );
     }
 
     #[test]

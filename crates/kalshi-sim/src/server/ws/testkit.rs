@@ -69,17 +69,26 @@ impl Exchange for FakeExchange {
     }
 }
 
-/// Hooks that skip a seq on the next `skips` sequenced messages; every order is in group
-/// `og-1`.
+/// Hooks that skip a seq on the next `skips` sequenced messages and refuse private
+/// channels if told to; every order is in group `og-1`.
 #[derive(Debug, Default)]
 pub(crate) struct FakeHooks {
     skips: Cell<u64>,
+    refuse_private: Cell<bool>,
 }
 
 impl FakeHooks {
     pub(crate) fn skipping(n: u64) -> Self {
         Self {
             skips: Cell::new(n),
+            ..Self::default()
+        }
+    }
+
+    pub(crate) fn refusing_private() -> Self {
+        Self {
+            refuse_private: Cell::new(true),
+            ..Self::default()
         }
     }
 }
@@ -93,6 +102,10 @@ impl Hooks for FakeHooks {
 
     fn order_group(&self, _order: OrderId) -> Option<String> {
         Some("og-1".to_owned())
+    }
+
+    fn refuses_private(&self) -> bool {
+        self.refuse_private.get()
     }
 }
 

@@ -82,6 +82,18 @@ impl Channel {
         )
     }
 
+    /// True for the account's own channels, which need an API key allowed to read the
+    /// portfolio (a read-only or market-data key is refused).
+    pub const fn is_private(self) -> bool {
+        matches!(
+            self,
+            Channel::Fill
+                | Channel::MarketPositions
+                | Channel::UserOrders
+                | Channel::OrderGroupUpdates
+        )
+    }
+
     /// True when a subscribe must name markets (Kalshi answers error 14 otherwise).
     pub const fn requires_markets(self) -> bool {
         matches!(self, Channel::OrderbookDelta)
