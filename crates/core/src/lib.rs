@@ -39,7 +39,7 @@ pub use event::{
     AppEvent, BalanceUpdate, ConnectionStatus, FillEvent, FillOrigin, OrderEvent, PendingOrder,
     PositionEvent, SyncSummary,
 };
-pub use orders::{Decrease, OrderTicket, PlacedOrder};
+pub use orders::{CancelAllReport, Decrease, OrderTicket, PlacedOrder};
 pub use portfolio::Portfolio;
 pub use session::Session;
 pub use shared::SessionStatus;

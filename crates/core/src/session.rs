@@ -467,6 +467,7 @@ mod tests {
         send(session.amend_order("o", Price::ONE, Count::ZERO));
         send(session.decrease_order("o", Decrease::By(Count::ZERO)));
         send(session.cancel_order("o"));
+        send(session.cancel_all_orders(Some("M")));
         send(session.portfolio());
         send(session.market("M"));
         send(session.sync_subscriptions());

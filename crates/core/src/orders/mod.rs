@@ -1,8 +1,9 @@
 //! Order entry: validation before sending, placing with a generated `client_order_id`
-//! behind an optimistic pending order, amend, decrease and cancel. After every write the
+//! behind an optimistic pending order, amend, decrease, cancel and cancel-all. After every write the
 //! order is read back and stored, so the store and the events never wait for the
 //! WebSocket (which may be down) to learn the outcome.
 
+mod cancel_all;
 mod ticket;
 pub(crate) mod validate;
 
@@ -15,6 +16,7 @@ use kalshi::model::portfolio::SubaccountParams;
 use kalshi::model::{Count, Money, Price};
 use time::OffsetDateTime;
 
+pub use cancel_all::CancelAllReport;
 pub use kalshi::model::order_entry::Decrease;
 pub use ticket::OrderTicket;
 

@@ -214,3 +214,83 @@ async fn production_orders_need_confirmation() {
     session.close().await;
     env.sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn cancel_all_takes_one_market_then_everything_in_batches() {
+    let env = Env::start().await;
+    let (session, mut events) = env.open().await;
+    let markets = env.markets(2).await;
+    let (a, b) = (markets[0].ticker.as_str(), markets[1].ticker.as_str());
+    let mut in_a = Vec::new();
+    // More than one batch (20) in market A.
+    for i in 0..23 {
+        let ticket = OrderTicket::limit(
+            a,
+            BookSide::Bid,
+            price(if i % 2 == 0 { "0.10" } else { "0.11" }),
+            Count::from_contracts(1),
+        );
+        in_a.push(session.place_order(ticket).await.unwrap().order_id);
+    }
+    let mut in_b = Vec::new();
+    for _ in 0..2 {
+        let ticket = OrderTicket::limit(b, BookSide::Ask, price("0.90"), Count::from_contracts(2));
+        in_b.push(session.place_order(ticket).await.unwrap().order_id);
+    }
+
+    let report = session.cancel_all_orders(Some(a)).await.unwrap();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    let mut canceled = report.canceled.clone();
+    canceled.sort();
+    in_a.sort();
+    assert_eq!(canceled, in_a, "exactly market A's resting orders");
+    let resting = |orders: &[kalshi::model::order::Order]| {
+        let mut ids: Vec<String> = orders
+            .iter()
+            .filter(|o| o.status == OrderStatus::Resting)
+            .map(|o| o.order_id.clone())
+            .collect();
+        ids.sort();
+        ids
+    };
+    in_b.sort();
+    assert_eq!(
+        resting(&env.exchange_orders().await),
+        in_b,
+        "market B untouched"
+    );
+
+    let report = session.cancel_all_orders(None).await.unwrap();
+    let mut canceled = report.canceled.clone();
+    canceled.sort();
+    assert_eq!(canceled, in_b);
+    assert!(resting(&env.exchange_orders().await).is_empty());
+    let again = session.cancel_all_orders(None).await.unwrap();
+    assert_eq!(again, desk_core::CancelAllReport::default(), "nothing left");
+
+    // The store learns every cancel (WebSocket or catch-up), without a read-back per order.
+    let mut waiting: std::collections::HashSet<String> =
+        in_a.iter().chain(&in_b).cloned().collect();
+    while !waiting.is_empty() {
+        let event = events
+            .wait(
+                |e| matches!(e, AppEvent::Order(OrderEvent::Stored(o)) if o.status == OrderStatus::Canceled),
+                "stored cancels",
+            )
+            .await;
+        if let AppEvent::Order(OrderEvent::Stored(order)) = event {
+            waiting.remove(&order.order_id);
+        }
+    }
+    for id in in_a.iter().chain(&in_b) {
+        let stored = session
+            .store()
+            .order(session.scope(), id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.status, OrderStatus::Canceled, "{id}");
+    }
+    session.close().await;
+    env.sim.shutdown().await;
+}
