@@ -25,6 +25,7 @@ mod exchange;
 pub mod orders;
 mod pipeline;
 pub mod portfolio;
+mod private;
 mod reconcile;
 mod record;
 mod session;

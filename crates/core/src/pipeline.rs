@@ -1,27 +1,23 @@
 //! The live pipeline: one task reads the feed's events in order, stores fills and order
 //! updates (store first, then events), routes book and ticker messages to the market
 //! subscriptions, follows the connection state, and asks for a REST catch-up once the
-//! private channels are confirmed on each new connection.
+//! private channels are confirmed on each new connection (or for them again, through
+//! [`crate::private`], when a reconnect lost them).
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::Duration;
 
 use kalshi::model::fill::Fill;
 use kalshi::model::order::Order;
 use kalshi::model::ws::{Channel, Message};
-use kalshi::ws::{FeedError, FeedEvent};
+use kalshi::ws::FeedEvent;
 use tokio::sync::{mpsc, watch};
 
 use crate::convert;
-use crate::error::CoreError;
 use crate::event::{AppEvent, FillOrigin, PositionEvent};
+use crate::private::PRIVATE_CHANNELS;
 use crate::record;
 use crate::shared::Shared;
-
-/// The private channels every session subscribes to.
-pub(crate) const PRIVATE_CHANNELS: [Channel; 3] =
-    [Channel::Fill, Channel::UserOrders, Channel::MarketPositions];
 
 /// Channels whose confirmation on a new connection starts the catch-up: once they are
 /// live, anything that happens is seen on the socket, and anything before is in REST.
@@ -29,51 +25,6 @@ const CATCH_UP_AFTER: [Channel; 2] = [Channel::Fill, Channel::UserOrders];
 
 /// Most feed events handled as one batch (fills and orders of a burst share a write).
 const MAX_BATCH: usize = 512;
-
-/// Longest wait between two attempts at refused private channels.
-const PRIVATE_RETRY_MAX: Duration = Duration::from_secs(60);
-
-/// Subscribes the private channels (the feed keeps them in its desired set and re-sends
-/// them on every reconnect). Waits for the first connection if need be.
-///
-/// A refusal by the exchange (e.g. a key without portfolio permission) takes them out of
-/// the feed's desired set, and without them no fill arrives live and no reconnect starts
-/// a catch-up. So the person is told once, a REST catch-up runs after every refusal, and
-/// the subscribe is retried with a doubling delay until it succeeds.
-pub(crate) async fn subscribe_private(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
-    let mut delay = shared.tuning.private_retry;
-    let mut told = false;
-    loop {
-        let result = tokio::select! {
-            () = crate::shared::stopped(&mut shutdown) => return,
-            r = shared.link.feed.subscribe(PRIVATE_CHANNELS, Vec::<String>::new()) => r,
-        };
-        match result {
-            Ok(subs) => {
-                tracing::debug!(?subs, "private channels subscribed");
-                return;
-            }
-            Err(FeedError::Server(refusal)) => {
-                tracing::warn!(code = refusal.code, msg = %refusal.msg, "private channels refused");
-                if !told {
-                    told = true;
-                    shared.emit_error(&CoreError::LiveUpdatesRefused(refusal));
-                }
-                shared.reconcile.notify_one();
-            }
-            // Still in the desired set: the next connection re-sends it.
-            Err(e) => {
-                tracing::warn!(error = %e, "private subscribe did not complete");
-                return;
-            }
-        }
-        tokio::select! {
-            () = crate::shared::stopped(&mut shutdown) => return,
-            () = tokio::time::sleep(delay) => {}
-        }
-        delay = (delay * 2).min(PRIVATE_RETRY_MAX);
-    }
-}
 
 /// Runs until shutdown or until the feed ends.
 pub(crate) async fn run(
@@ -149,6 +100,16 @@ impl Pipeline<'_> {
                     self.shared.markets.mark_all_stale();
                 } else {
                     tracing::warn!(sid, ?channel, "sequence gap");
+                }
+            }
+            FeedEvent::SubscribeRefused { channels, error } => {
+                if channels.iter().any(|c| PRIVATE_CHANNELS.contains(c)) {
+                    // Gone from the feed's desired set: ask again (and tell the person if
+                    // the exchange keeps refusing).
+                    self.shared.private_lost.notify_one();
+                } else {
+                    tracing::warn!(?channels, code = error.code, msg = %error.msg,
+                        "market data not restored after a reconnect");
                 }
             }
             FeedEvent::Malformed { error } => {

@@ -27,6 +27,7 @@ use crate::exchange;
 use crate::orders::fetch_market;
 use crate::pipeline;
 use crate::portfolio::{self, Portfolio};
+use crate::private;
 use crate::reconcile;
 use crate::shared::{Link, SessionStatus, Shared};
 use crate::subscriptions::{self, MarketSubscriptions, MarketView};
@@ -140,7 +141,7 @@ impl Session {
         let (shutdown, stop) = watch::channel(false);
         let tasks = vec![
             tokio::spawn(pipeline::run(shared.clone(), feed_events, stop.clone())),
-            tokio::spawn(pipeline::subscribe_private(shared.clone(), stop.clone())),
+            tokio::spawn(private::run(shared.clone(), stop.clone())),
             tokio::spawn(reconcile::run(shared.clone(), stop.clone())),
             tokio::spawn(portfolio::run_refresher(shared.clone(), stop.clone())),
             tokio::spawn(portfolio::run_snapshots(shared.clone(), stop.clone())),

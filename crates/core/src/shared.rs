@@ -65,6 +65,8 @@ pub(crate) struct Shared {
     pub reconcile: Notify,
     /// Wakes the portfolio refresher (coalesced, rate-limited there).
     pub refresh: Notify,
+    /// The feed dropped the private channels (refused on a reconnect): subscribe again.
+    pub private_lost: Notify,
     /// Reference-counted market subscriptions and their books.
     pub markets: MarketSubscriptions,
     events: broadcast::Sender<AppEvent>,
@@ -107,6 +109,7 @@ impl Shared {
             pending: Mutex::new(HashMap::new()),
             reconcile: Notify::new(),
             refresh: Notify::new(),
+            private_lost: Notify::new(),
             markets,
             events,
             status,

@@ -188,12 +188,19 @@ async fn settlements_are_caught_up_and_close_the_position() {
         Count::from_contracts(2),
     )
     .await;
-    events
-        .wait(
+    let before = events
+        .collect_until(
             |e| matches!(e, AppEvent::Fill(f) if f.fill.order_id == placed.order_id),
             "the fill",
         )
         .await;
+    // Settle only once the position is stored: a refresh still in flight would otherwise
+    // read the balance before the settlement and the positions after it, and never see
+    // the position it is meant to close.
+    let stored = |e: &AppEvent| matches!(e, AppEvent::Position(PositionEvent::Stored(p)) if p.ticker == ticker);
+    if !before.iter().any(stored) {
+        events.wait(stored, "the stored position").await;
+    }
     env.admin(&format!("/markets/{ticker}/close"), serde_json::json!({}))
         .await;
     env.admin(

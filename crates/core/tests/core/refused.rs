@@ -9,7 +9,27 @@ use kalshi::model::Count;
 use kalshi::model::order::BookSide;
 use kalshi_sim::server::FaultPatch;
 
-use crate::harness::{Env, fill_ids, open_collect, price, take};
+use kalshi::model::ws::Channel;
+
+use crate::harness::{Env, Events, fill_ids, open_collect, price, take};
+
+/// Waits (through the catch-ups each refusal starts) until the feed carries the fill and
+/// user_orders channels again; returns the events seen meanwhile.
+async fn private_channels_back(session: &desk_core::Session, events: &mut Events) -> Vec<AppEvent> {
+    let mut seen = Vec::new();
+    loop {
+        let subs = session.feed_subscriptions().await.unwrap_or_default();
+        let live = |c| subs.iter().any(|s| s.channel == c);
+        if live(Channel::Fill) && live(Channel::UserOrders) {
+            return seen;
+        }
+        seen.extend(
+            events
+                .collect_until(|e| matches!(e, AppEvent::Synced(_)), "another catch-up")
+                .await,
+        );
+    }
+}
 
 fn is_refusal(event: &AppEvent) -> bool {
     matches!(event, AppEvent::Error(e) if e.code == ErrorCode::FeedFailed && e.retryable)
@@ -63,26 +83,7 @@ async fn refused_private_channels_are_reported_caught_up_over_rest_and_retried()
         refuse_private_subscribe: Some(false),
         ..FaultPatch::default()
     });
-    let feed = loop {
-        session.sync_subscriptions().await;
-        let subs = session.feed_subscriptions().await.unwrap();
-        if subs
-            .iter()
-            .any(|s| s.channel == kalshi::model::ws::Channel::Fill)
-        {
-            break subs;
-        }
-        seen.extend(
-            events
-                .collect_until(|e| matches!(e, AppEvent::Synced(_)), "another catch-up")
-                .await,
-        );
-    };
-    assert!(
-        feed.iter()
-            .any(|s| s.channel == kalshi::model::ws::Channel::UserOrders),
-        "{feed:?}"
-    );
+    seen.extend(private_channels_back(&session, &mut events).await);
     take(
         &env.b,
         ticker,
@@ -127,6 +128,79 @@ async fn refused_private_channels_are_reported_caught_up_over_rest_and_retried()
             fill.fill_id
         );
     }
+    session.close().await;
+    env.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn channels_refused_on_a_reconnect_are_reported_and_won_back() {
+    let env = Env::start().await;
+    let (session, mut events) = env.open().await;
+    let market = env.market().await;
+    let ticker = market.ticker.as_str();
+    let placed = session
+        .place_order(OrderTicket::limit(
+            ticker,
+            BookSide::Bid,
+            price("0.45"),
+            Count::from_contracts(10),
+        ))
+        .await
+        .unwrap();
+    // The key loses its portfolio permission and the connection drops: the feed's
+    // re-subscribe on the new connection is refused.
+    env.faults(FaultPatch {
+        refuse_private_subscribe: Some(true),
+        drop_ws_now: true,
+        ..FaultPatch::default()
+    });
+    events
+        .wait(is_refusal, "the refusal after the reconnect")
+        .await;
+    take(
+        &env.b,
+        ticker,
+        BookSide::Ask,
+        price("0.45"),
+        Count::from_contracts(2),
+    )
+    .await;
+    let fill = events
+        .wait(
+            |e| matches!(e, AppEvent::Fill(f) if f.fill.order_id == placed.order_id),
+            "the fill, over REST",
+        )
+        .await;
+    assert!(matches!(fill, AppEvent::Fill(f) if f.origin == FillOrigin::CatchUp));
+
+    env.faults(FaultPatch {
+        refuse_private_subscribe: Some(false),
+        ..FaultPatch::default()
+    });
+    private_channels_back(&session, &mut events).await;
+    take(
+        &env.b,
+        ticker,
+        BookSide::Ask,
+        price("0.45"),
+        Count::from_contracts(3),
+    )
+    .await;
+    events
+        .wait(
+            |e| {
+                matches!(e, AppEvent::Fill(f)
+                    if f.fill.order_id == placed.order_id && f.origin == FillOrigin::Live)
+            },
+            "a live fill once the exchange accepts again",
+        )
+        .await;
+    let subs = session.feed_subscriptions().await.unwrap();
+    assert_eq!(
+        subs.iter().filter(|s| s.channel == Channel::Fill).count(),
+        1,
+        "subscribed once, not once per wake-up: {subs:?}"
+    );
     session.close().await;
     env.sim.shutdown().await;
 }

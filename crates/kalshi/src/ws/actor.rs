@@ -64,8 +64,9 @@ enum Waiter {
     /// A caller's update; a refused add/delete is reverted in the desired set.
     Update(Responder<MarketList>, Channel, UpdateAction, Vec<String>),
     List(Responder<Vec<SubscriptionInfo>>),
-    /// Part of re-sending the desired set after a connect; callers wait until all are done.
-    Resubscribe,
+    /// Part of re-sending the desired set after a connect (these channels); callers wait
+    /// until all are done.
+    Resubscribe(Vec<Channel>),
     /// `get_snapshot` sent because of a gap on `sid`.
     Resync {
         sid: u64,
@@ -87,7 +88,7 @@ impl Waiter {
             Waiter::Subscribe(tx, _) | Waiter::List(tx) => drop(tx.send(Err(error))),
             Waiter::Unsubscribe(tx) => drop(tx.send(Err(error))),
             Waiter::Update(tx, ..) => drop(tx.send(Err(error))),
-            Waiter::Resubscribe
+            Waiter::Resubscribe(_)
             | Waiter::Resync { .. }
             | Waiter::Replace { .. }
             | Waiter::Ignore => {}
@@ -299,9 +300,10 @@ impl Actor {
         for (channels, tickers) in self.subs.resubscribe_plan() {
             let id = self.take_id();
             let expect = Expect::Subscribed(channels.len());
+            let waiter = Waiter::Resubscribe(channels.clone());
             let command = self.subscribe_command(id, channels, tickers);
             self.pending
-                .insert(id, expect, self.reply_deadline(), Waiter::Resubscribe);
+                .insert(id, expect, self.reply_deadline(), waiter);
             self.restoring += 1;
             send(ws, &command).await?;
         }
@@ -596,10 +598,15 @@ impl Actor {
                     _ => None,
                 });
             }
-            Waiter::Resubscribe => {
+            Waiter::Resubscribe(channels) => {
                 self.restoring = self.restoring.saturating_sub(1);
-                if let Err(e) = outcome {
-                    tracing::warn!(code = e.code, msg = %e.msg, "re-subscribe after connect failed");
+                if let Err(error) = outcome {
+                    // As for a refused subscribe: no longer wanted (it would be refused on
+                    // every reconnect); the consumer decides whether to ask again.
+                    tracing::warn!(?channels, code = error.code, msg = %error.msg, "re-subscribe after connect refused");
+                    self.subs.remove(&channels);
+                    self.emit(FeedEvent::SubscribeRefused { channels, error })
+                        .await;
                 }
             }
             Waiter::Resync { sid, channel } => match outcome {
@@ -639,7 +646,7 @@ impl Actor {
     fn expire(&mut self) {
         for waiter in self.pending.expire(Instant::now()) {
             match waiter {
-                Waiter::Resubscribe => self.restoring = self.restoring.saturating_sub(1),
+                Waiter::Resubscribe(_) => self.restoring = self.restoring.saturating_sub(1),
                 Waiter::Resync { sid, .. } => {
                     self.resyncing.remove(&sid);
                 }

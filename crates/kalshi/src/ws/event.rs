@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::model::ws::{Channel, Message, MessageDecodeError};
+use crate::model::ws::{Channel, Message, MessageDecodeError, WsError};
 
 /// One event from the feed. Events arrive in the order things happened on the socket, so a
 /// consumer can mark books stale on [`FeedEvent::Gap`] before it sees the message that
@@ -47,6 +47,15 @@ pub enum FeedEvent {
         sid: u64,
         /// Its channel.
         channel: Channel,
+    },
+    /// The server refused to restore `channels` on a new connection (e.g. the key lost a
+    /// permission). They are no longer in the desired set, as after a refused subscribe;
+    /// subscribe again to retry.
+    SubscribeRefused {
+        /// The channels of the refused command.
+        channels: Vec<Channel>,
+        /// The server's error.
+        error: WsError,
     },
     /// A frame that could not be decoded; the feed carries on.
     Malformed {

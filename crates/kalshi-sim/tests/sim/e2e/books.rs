@@ -146,6 +146,9 @@ impl Books {
                 _ => {}
             },
             FeedEvent::Malformed { error } => panic!("the simulator sent a bad frame: {error}"),
+            FeedEvent::SubscribeRefused { channels, error } => {
+                panic!("the simulator refused {channels:?} on a reconnect: {error:?}")
+            }
             FeedEvent::Connected | FeedEvent::Reconnecting { .. } => {}
         }
     }

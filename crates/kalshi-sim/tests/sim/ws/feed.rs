@@ -1,12 +1,12 @@
 //! The SDK's own feed (`kalshi::ws`) against the simulator: subscribe, live deltas, a
-//! forced seq gap it detects and resyncs with `get_snapshot`, and a dropped connection it
-//! reconnects and resubscribes.
+//! forced seq gap it detects and resyncs with `get_snapshot`, a dropped connection it
+//! reconnects and resubscribes, and a re-subscribe the server refuses.
 
 use std::time::Duration;
 
 use kalshi::env::Environment;
 use kalshi::model::ws::{Channel, Message};
-use kalshi::ws::{BackoffConfig, Feed, FeedConfig, FeedEvent, NoJitter};
+use kalshi::ws::{BackoffConfig, Feed, FeedConfig, FeedEvent, FeedHandle, NoJitter};
 use kalshi_sim::server::FaultPatch;
 use tokio::sync::mpsc;
 
@@ -40,10 +40,7 @@ fn is_snapshot(e: &FeedEvent) -> bool {
     matches!(e, FeedEvent::Message(m) if matches!(**m, Message::OrderbookSnapshot(_)))
 }
 
-#[tokio::test]
-async fn the_sdk_feed_follows_gaps_and_drops() {
-    let sim = Sim::start().await;
-    let ticker = open_markets(&sim, 1).await.remove(0);
+fn fast_feed(sim: &Sim) -> (FeedHandle, mpsc::Receiver<FeedEvent>) {
     let env = Environment::custom(&sim.handle.rest_url(), &sim.handle.ws_url()).unwrap();
     let mut config = FeedConfig::new(env, sim.a.clone());
     config.backoff = BackoffConfig {
@@ -52,7 +49,14 @@ async fn the_sdk_feed_follows_gaps_and_drops() {
         immediate_first: true,
         ..BackoffConfig::default()
     };
-    let (feed, mut events) = Feed::spawn_with_jitter(config, Box::new(NoJitter)).unwrap();
+    Feed::spawn_with_jitter(config, Box::new(NoJitter)).unwrap()
+}
+
+#[tokio::test]
+async fn the_sdk_feed_follows_gaps_and_drops() {
+    let sim = Sim::start().await;
+    let ticker = open_markets(&sim, 1).await.remove(0);
+    let (feed, mut events) = fast_feed(&sim);
     until(&mut events, |e| matches!(e, FeedEvent::Connected)).await;
     let subs = tokio::time::timeout(
         WAIT,
@@ -112,6 +116,60 @@ async fn the_sdk_feed_follows_gaps_and_drops() {
         },
         other => panic!("expected a snapshot, got {other:?}"),
     }
+    feed.shutdown().await;
+    sim.handle.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_refused_resubscribe_is_reported_and_leaves_the_desired_set() {
+    let sim = Sim::start().await;
+    let ticker = open_markets(&sim, 1).await.remove(0);
+    let (feed, mut events) = fast_feed(&sim);
+    until(&mut events, |e| matches!(e, FeedEvent::Connected)).await;
+    feed.subscribe([Channel::Fill, Channel::UserOrders], Vec::<String>::new())
+        .await
+        .expect("private channels subscribed");
+    feed.subscribe([Channel::OrderbookDelta], [ticker.clone()])
+        .await
+        .expect("book subscribed");
+
+    sim.handle
+        .set_faults(&FaultPatch {
+            refuse_private_subscribe: Some(true),
+            drop_ws_now: true,
+            ..FaultPatch::default()
+        })
+        .unwrap();
+    let seen = until(&mut events, |e| {
+        matches!(e, FeedEvent::SubscribeRefused { .. })
+    })
+    .await;
+    let Some(FeedEvent::SubscribeRefused { channels, error }) = seen.last() else {
+        unreachable!()
+    };
+    assert_eq!(channels, &[Channel::Fill, Channel::UserOrders]);
+    assert_eq!(error.code, 9, "Kalshi's 'Authentication required'");
+    let live = feed.list_subscriptions().await.unwrap();
+    assert_eq!(
+        live.iter().map(|s| s.channel).collect::<Vec<_>>(),
+        [Channel::OrderbookDelta],
+        "the book came back; the refused channels did not"
+    );
+
+    // Not re-sent on the next connection: only what is still wanted is restored.
+    sim.handle
+        .set_faults(&FaultPatch {
+            drop_ws_now: true,
+            ..FaultPatch::default()
+        })
+        .unwrap();
+    let seen = until(&mut events, is_snapshot).await;
+    assert!(
+        !seen
+            .iter()
+            .any(|e| matches!(e, FeedEvent::SubscribeRefused { .. })),
+        "{seen:#?}"
+    );
     feed.shutdown().await;
     sim.handle.shutdown().await;
 }
