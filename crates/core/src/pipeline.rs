@@ -109,7 +109,8 @@ impl Pipeline<'_> {
                     self.shared.private_lost.notify_one();
                 } else {
                     tracing::warn!(?channels, code = error.code, msg = %error.msg,
-                        "market data not restored after a reconnect");
+                        "market data not restored after a reconnect; subscribing market by market");
+                    self.shared.markets.restore();
                 }
             }
             FeedEvent::Malformed { error } => {

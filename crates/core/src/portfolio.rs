@@ -46,6 +46,7 @@ pub struct Portfolio {
 /// Fetches balance and positions, stores the positions, updates the cache and emits what
 /// changed. Returns how many positions changed.
 pub(crate) async fn refresh(shared: &Shared) -> Result<usize, CoreError> {
+    let _one_at_a_time = shared.refreshing.lock().await;
     let client = &shared.link.client;
     let balance = client.balance(&SubaccountParams::default()).await?;
     let positions: Vec<MarketPosition> = client

@@ -145,7 +145,12 @@ impl Session {
             tokio::spawn(reconcile::run(shared.clone(), stop.clone())),
             tokio::spawn(portfolio::run_refresher(shared.clone(), stop.clone())),
             tokio::spawn(portfolio::run_snapshots(shared.clone(), stop.clone())),
-            tokio::spawn(subscriptions::run_manager(feed, market_commands, stop)),
+            tokio::spawn(subscriptions::run_manager(
+                feed,
+                shared.markets.clone(),
+                market_commands,
+                stop,
+            )),
         ];
         tracing::info!(scope = %shared.scope, "session opened");
         Ok(Self {

@@ -65,6 +65,11 @@ pub(crate) struct Shared {
     pub reconcile: Notify,
     /// Wakes the portfolio refresher (coalesced, rate-limited there).
     pub refresh: Notify,
+    /// Held for a whole portfolio refresh (fetch, then store). Refreshes run from the
+    /// refresher, the catch-up and the periodic snapshot; unserialised, one that fetched
+    /// earlier could store after one that fetched later and bring back a closed position
+    /// or drop a new one.
+    pub refreshing: tokio::sync::Mutex<()>,
     /// The feed dropped the private channels (refused on a reconnect): subscribe again.
     pub private_lost: Notify,
     /// Reference-counted market subscriptions and their books.
@@ -109,6 +114,7 @@ impl Shared {
             pending: Mutex::new(HashMap::new()),
             reconcile: Notify::new(),
             refresh: Notify::new(),
+            refreshing: tokio::sync::Mutex::new(()),
             private_lost: Notify::new(),
             markets,
             events,

@@ -123,3 +123,78 @@ impl TapSort for Vec<String> {
         self
     }
 }
+
+/// The next update that says the market was refused.
+async fn until_refused(view: &mut MarketView) -> String {
+    loop {
+        let update = tokio::time::timeout(WAIT, view.next())
+            .await
+            .expect("an update in time")
+            .expect("the session is open");
+        if let Some(why) = update.refused {
+            assert!(update.stale, "a refused market's book is not trusted");
+            return why;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_market_the_exchange_refuses_says_so_and_leaves_the_others_alone() {
+    let env = Env::start().await;
+    let (session, _events) = env.open().await;
+    let markets = env.markets(2).await;
+    let (kept, delisted) = (markets[0].ticker.as_str(), markets[1].ticker.as_str());
+
+    let mut unknown = session.watch_market("KXNOSUCH-26JAN01-T1").unwrap();
+    let why = until_refused(&mut unknown).await;
+    assert!(why.contains("code 16"), "{why}");
+
+    let mut kept_view = session.watch_market(kept).unwrap();
+    let mut delisted_view = session.watch_market(delisted).unwrap();
+    session.sync_subscriptions().await;
+    rest(
+        &env.b,
+        kept,
+        BookSide::Bid,
+        price("0.21"),
+        Count::from_contracts(1),
+    )
+    .await;
+    rest(
+        &env.b,
+        delisted,
+        BookSide::Bid,
+        price("0.22"),
+        Count::from_contracts(1),
+    )
+    .await;
+    until_bid(&mut kept_view, price("0.21")).await;
+    until_bid(&mut delisted_view, price("0.22")).await;
+
+    // The exchange stops knowing one market while the socket is down: the re-subscribe of
+    // both is refused, and the session restores them one by one.
+    env.faults(kalshi_sim::server::FaultPatch {
+        refuse_markets: Some(vec![delisted.to_owned()]),
+        drop_ws_now: true,
+        ..kalshi_sim::server::FaultPatch::default()
+    });
+    let why = until_refused(&mut delisted_view).await;
+    assert!(why.contains("code 16"), "{why}");
+    rest(
+        &env.b,
+        kept,
+        BookSide::Bid,
+        price("0.23"),
+        Count::from_contracts(1),
+    )
+    .await;
+    let update = until_bid(&mut kept_view, price("0.23")).await;
+    assert_eq!(update.refused, None);
+    assert_eq!(
+        book_sids(&session).await,
+        1,
+        "the kept market is live again on one subscription"
+    );
+    session.close().await;
+    env.sim.shutdown().await;
+}

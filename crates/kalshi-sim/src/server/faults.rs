@@ -41,6 +41,10 @@ pub struct FaultPlan {
     /// as Kalshi answers a key without portfolio permission.
     #[serde(default)]
     pub refuse_private_subscribe: bool,
+    /// Subscribes naming one of these markets are answered with error 16 (market not
+    /// found), as Kalshi answers for a market that has been delisted.
+    #[serde(default)]
+    pub refuse_markets: Vec<String>,
 }
 
 /// A change to the fault plan: the body of `POST /_sim/faults`, and what `--fault` flags
@@ -78,6 +82,9 @@ pub struct FaultPatch {
     /// New [`FaultPlan::refuse_private_subscribe`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refuse_private_subscribe: Option<bool>,
+    /// New [`FaultPlan::refuse_markets`] (replaces the list).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refuse_markets: Option<Vec<String>>,
     /// One-shot: close every WS connection now.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub drop_ws_now: bool,
@@ -99,7 +106,8 @@ pub enum FaultSpecError {
     /// The spec's kind is not one of the known fault kinds.
     #[error(
         "unknown fault {0:?}; expected one of drop-ws-every=SECS, skip-seq-every=N, delay=MS, \
-         429=SHARE, 500=SHARE, 503=SHARE, refuse-ws=SECS, refuse-private, paused"
+         429=SHARE, 500=SHARE, 503=SHARE, refuse-ws=SECS, refuse-private, refuse-market=TICKER, \
+         paused"
     )]
     UnknownKind(String),
     /// The value is missing or does not parse.
@@ -123,7 +131,8 @@ impl FaultPatch {
     /// Kinds: `drop-ws-every=SECS`, `skip-seq-every=N`, `delay=MS`, `429=SHARE`,
     /// `500=SHARE`, `503=SHARE` (share of REST requests, 0..=1), `refuse-ws=SECS`
     /// (refuse WS upgrades for the first SECS seconds), `refuse-private` (refuse subscribes
-    /// to private channels), `paused` (exchange paused).
+    /// to private channels), `refuse-market=TICKER` (refuse subscribes naming that market;
+    /// repeatable), `paused` (exchange paused).
     /// `_` and `-` are interchangeable in kinds.
     ///
     /// # Errors
@@ -169,6 +178,14 @@ impl FaultPatch {
             }
             "paused" => self.exchange_paused = Some(flag()?),
             "refuse-private" => self.refuse_private_subscribe = Some(flag()?),
+            "refuse-market" => {
+                let ticker = value
+                    .filter(|v| !v.is_empty())
+                    .ok_or_else(|| bad("a ticker"))?;
+                self.refuse_markets
+                    .get_or_insert_with(Vec::new)
+                    .push(ticker.to_owned());
+            }
             _ => return Err(FaultSpecError::UnknownKind(kind.to_owned())),
         }
         Ok(())
@@ -206,6 +223,9 @@ impl FaultPlan {
         }
         if let Some(v) = patch.refuse_private_subscribe {
             next.refuse_private_subscribe = v;
+        }
+        if let Some(v) = &patch.refuse_markets {
+            next.refuse_markets.clone_from(v);
         }
         if let Some(v) = patch.refuse_ws_for_ms {
             next.refuse_ws_until_ms = if v == 0 { 0 } else { now_ms.saturating_add(v) };
@@ -316,6 +336,11 @@ impl Faults {
         lock(&self.plan).refuse_private_subscribe
     }
 
+    /// Whether subscribes naming `ticker` are refused.
+    pub fn market_refused(&self, ticker: &str) -> bool {
+        lock(&self.plan).refuse_markets.iter().any(|t| t == ticker)
+    }
+
     /// Whether a WS upgrade arriving at `now_ms` must be refused.
     pub fn ws_refused(&self, now_ms: u64) -> bool {
         now_ms < lock(&self.plan).refuse_ws_until_ms
@@ -419,6 +444,10 @@ mod tests {
         p.add_spec("refuse_private=false").unwrap();
         assert_eq!(p.refuse_private_subscribe, Some(false));
         assert!(p.add_spec("refuse-private=maybe").is_err());
+        p.add_spec("refuse-market=KXA-1").unwrap();
+        p.add_spec("refuse_market=KXB-2").unwrap();
+        assert_eq!(p.refuse_markets, Some(vec!["KXA-1".into(), "KXB-2".into()]));
+        assert!(p.add_spec("refuse-market").is_err());
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub trait Hooks {
     fn order_group(&self, order: OrderId) -> Option<String>;
     /// The fault plan's "refuse private channels" (checked on every subscribe).
     fn refuses_private(&self) -> bool;
+    /// The fault plan's "refuse this market" (checked for every ticker of a subscribe).
+    fn refuses_market(&self, ticker: &str) -> bool;
 }
 
 /// The engine at one instant (inside a `read` / `subscribe_with` closure).
@@ -65,5 +67,9 @@ impl Hooks for SimState {
 
     fn refuses_private(&self) -> bool {
         self.faults.private_subscribe_refused()
+    }
+
+    fn refuses_market(&self, ticker: &str) -> bool {
+        self.faults.market_refused(ticker)
     }
 }

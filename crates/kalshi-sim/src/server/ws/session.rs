@@ -141,7 +141,10 @@ impl Session {
                 return out.push(code.reply(id, None));
             }
         }
-        if let Some(t) = tickers.iter().find(|t| !ex.has_market(t)) {
+        if let Some(t) = tickers
+            .iter()
+            .find(|t| !ex.has_market(t) || hooks.refuses_market(t))
+        {
             return out.push(codes::market_not_found(id, t));
         }
         if channels.iter().any(|c| c.is_private()) && hooks.refuses_private() {
@@ -358,6 +361,24 @@ mod tests {
 
     fn session() -> (Session, FakeExchange) {
         (Session::new(UserId(0)), FakeExchange::two_markets())
+    }
+
+    #[test]
+    fn a_refused_market_fails_the_whole_subscribe_with_code_16() {
+        let (mut s, ex) = session();
+        let cmd = super::super::commands::parse(
+            r#"{"id":5,"cmd":"subscribe","params":{"channels":["orderbook_delta"],"market_tickers":["KXA-1","KXB-2"]}}"#,
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        s.handle(cmd, &ex, &FakeHooks::refusing_market("KXB-2"), &mut out);
+        let out = json_of(&out);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert!(
+            out[0].starts_with(r#"{"type":"error","id":5,"msg":{"code":16,"#),
+            "{out:?}"
+        );
+        assert!(out[0].contains("KXB-2"), "{out:?}");
     }
 
     #[test]

@@ -70,17 +70,25 @@ impl Exchange for FakeExchange {
 }
 
 /// Hooks that skip a seq on the next `skips` sequenced messages and refuse private
-/// channels if told to; every order is in group `og-1`.
+/// channels or one market if told to; every order is in group `og-1`.
 #[derive(Debug, Default)]
 pub(crate) struct FakeHooks {
     skips: Cell<u64>,
     refuse_private: Cell<bool>,
+    refuse_market: Option<&'static str>,
 }
 
 impl FakeHooks {
     pub(crate) fn skipping(n: u64) -> Self {
         Self {
             skips: Cell::new(n),
+            ..Self::default()
+        }
+    }
+
+    pub(crate) fn refusing_market(ticker: &'static str) -> Self {
+        Self {
+            refuse_market: Some(ticker),
             ..Self::default()
         }
     }
@@ -106,6 +114,10 @@ impl Hooks for FakeHooks {
 
     fn refuses_private(&self) -> bool {
         self.refuse_private.get()
+    }
+
+    fn refuses_market(&self, ticker: &str) -> bool {
+        self.refuse_market == Some(ticker)
     }
 }
 
