@@ -8,7 +8,23 @@ use kalshi::model::order::BookSide;
 use kalshi_sim::server::FaultPatch;
 use store::{FillFilter, PageRequest};
 
-use crate::harness::{Env, fill_ids, price, take};
+use crate::harness::{Env, Events, fill_ids, price, take};
+
+/// Cuts the session's socket and keeps it cut (REST stays up); returns once the session
+/// has seen the disconnect.
+async fn cut_the_socket(env: &Env, events: &mut Events) {
+    env.faults(FaultPatch {
+        refuse_ws_for_ms: Some(600_000),
+        drop_ws_now: true,
+        ..FaultPatch::default()
+    });
+    events
+        .wait(
+            |e| matches!(e, AppEvent::Connection(c) if c.offline && !c.state.is_connected()),
+            "the disconnect",
+        )
+        .await;
+}
 
 #[tokio::test]
 async fn fills_during_a_disconnect_appear_once_after_the_reconnect() {
@@ -38,18 +54,7 @@ async fn fills_during_a_disconnect_appear_once_after_the_reconnect() {
         )
         .await;
 
-    // Cut the socket and keep it cut.
-    env.faults(FaultPatch {
-        refuse_ws_for_ms: Some(600_000),
-        drop_ws_now: true,
-        ..FaultPatch::default()
-    });
-    events
-        .wait(
-            |e| matches!(e, AppEvent::Connection(c) if c.offline && !c.state.is_connected()),
-            "the disconnect",
-        )
-        .await;
+    cut_the_socket(&env, &mut events).await;
     assert!(session.is_offline(), "stale while disconnected");
     take(
         &env.b,
@@ -151,17 +156,7 @@ async fn orders_go_over_rest_while_the_socket_reconnects() {
     let (session, mut events) = env.open().await;
     let market = env.market().await;
     let ticker = market.ticker.as_str();
-    env.faults(FaultPatch {
-        refuse_ws_for_ms: Some(600_000),
-        drop_ws_now: true,
-        ..FaultPatch::default()
-    });
-    events
-        .wait(
-            |e| matches!(e, AppEvent::Connection(c) if c.offline && !c.state.is_connected()),
-            "the disconnect",
-        )
-        .await;
+    cut_the_socket(&env, &mut events).await;
 
     let ticket = OrderTicket::limit(
         ticker,

@@ -1,21 +1,79 @@
-//! A key whose private channels the exchange refuses (Kalshi's error 9): the person is
-//! told, orders and fills still reach the store over REST, and live updates start once
-//! the exchange accepts the subscribe again.
+//! A key whose private channels the exchange refuses (Kalshi's error 9), at start or on a
+//! reconnect: the person is told once, orders and fills still reach the store over REST,
+//! and live updates start again once the exchange accepts the subscribe.
 
 use std::collections::HashMap;
 
-use desk_core::{AppEvent, ErrorCode, FillOrigin, OrderTicket};
+use desk_core::{AppEvent, ErrorCode, FillOrigin, OrderTicket, Session};
 use kalshi::model::Count;
 use kalshi::model::order::BookSide;
-use kalshi_sim::server::FaultPatch;
-
 use kalshi::model::ws::Channel;
+use kalshi_sim::server::FaultPatch;
 
 use crate::harness::{Env, Events, fill_ids, open_collect, price, take};
 
+fn is_refusal(event: &AppEvent) -> bool {
+    matches!(event, AppEvent::Error(e) if e.code == ErrorCode::FeedFailed && e.retryable)
+}
+
+fn refuse_private(refuse: bool, drop_ws_now: bool) -> FaultPatch {
+    FaultPatch {
+        refuse_private_subscribe: Some(refuse),
+        drop_ws_now,
+        ..FaultPatch::default()
+    }
+}
+
+/// A resting bid (10 at 0.45) of the session in the first open market: (ticker, order id).
+async fn rest_a_bid(env: &Env, session: &Session) -> (String, String) {
+    let ticker = env.market().await.ticker;
+    let ticket = OrderTicket::limit(
+        &ticker,
+        BookSide::Bid,
+        price("0.45"),
+        Count::from_contracts(10),
+    );
+    let placed = session
+        .place_order(ticket)
+        .await
+        .expect("orders work: the exchange answered a catch-up");
+    (ticker, placed.order_id)
+}
+
+/// The counterparty sells `contracts` into the bid; returns the events up to the session's
+/// announcement of the fill, which must have come by `origin`.
+async fn sell_into(
+    env: &Env,
+    events: &mut Events,
+    (ticker, order_id): &(String, String),
+    contracts: i64,
+    origin: FillOrigin,
+) -> Vec<AppEvent> {
+    take(
+        &env.b,
+        ticker,
+        BookSide::Ask,
+        price("0.45"),
+        Count::from_contracts(contracts),
+    )
+    .await;
+    let seen = events
+        .collect_until(
+            |e| matches!(e, AppEvent::Fill(f) if f.fill.order_id == *order_id),
+            "the fill",
+        )
+        .await;
+    assert!(
+        matches!(seen.last(), Some(AppEvent::Fill(f)) if f.origin == origin),
+        "expected a fill by {origin:?}: {:?}",
+        seen.last()
+    );
+    seen
+}
+
 /// Waits (through the catch-ups each refusal starts) until the feed carries the fill and
 /// user_orders channels again; returns the events seen meanwhile.
-async fn private_channels_back(session: &desk_core::Session, events: &mut Events) -> Vec<AppEvent> {
+async fn private_channels_back(session: &Session, events: &mut Events) -> Vec<AppEvent> {
     let mut seen = Vec::new();
     loop {
         let subs = session.feed_subscriptions().await.unwrap_or_default();
@@ -31,77 +89,22 @@ async fn private_channels_back(session: &desk_core::Session, events: &mut Events
     }
 }
 
-fn is_refusal(event: &AppEvent) -> bool {
-    matches!(event, AppEvent::Error(e) if e.code == ErrorCode::FeedFailed && e.retryable)
-}
-
 #[tokio::test]
 async fn refused_private_channels_are_reported_caught_up_over_rest_and_retried() {
     let env = Env::start().await;
-    env.faults(FaultPatch {
-        refuse_private_subscribe: Some(true),
-        ..FaultPatch::default()
-    });
+    env.faults(refuse_private(true, false));
     let (session, mut events, mut seen) = open_collect(env.config()).await;
     if !seen.iter().any(is_refusal) {
         seen.push(events.wait(is_refusal, "the refusal").await);
     }
-    let market = env.market().await;
-    let ticker = market.ticker.as_str();
-    let placed = session
-        .place_order(OrderTicket::limit(
-            ticker,
-            BookSide::Bid,
-            price("0.45"),
-            Count::from_contracts(10),
-        ))
-        .await
-        .expect("orders work: the exchange answered a catch-up");
-    take(
-        &env.b,
-        ticker,
-        BookSide::Ask,
-        price("0.45"),
-        Count::from_contracts(2),
-    )
-    .await;
+    let bid = rest_a_bid(&env, &session).await;
     // No fill channel: the fill arrives through the catch-up that follows each refusal.
-    let refused_fill = events
-        .wait(
-            |e| matches!(e, AppEvent::Fill(f) if f.fill.order_id == placed.order_id),
-            "the fill, over REST",
-        )
-        .await;
-    let AppEvent::Fill(refused_fill) = refused_fill else {
-        unreachable!()
-    };
-    assert_eq!(refused_fill.origin, FillOrigin::CatchUp);
-    seen.push(AppEvent::Fill(refused_fill));
+    seen.extend(sell_into(&env, &mut events, &bid, 2, FillOrigin::CatchUp).await);
 
     // The exchange accepts the channels again: the retry subscribes and fills go live.
-    env.faults(FaultPatch {
-        refuse_private_subscribe: Some(false),
-        ..FaultPatch::default()
-    });
+    env.faults(refuse_private(false, false));
     seen.extend(private_channels_back(&session, &mut events).await);
-    take(
-        &env.b,
-        ticker,
-        BookSide::Ask,
-        price("0.45"),
-        Count::from_contracts(3),
-    )
-    .await;
-    let live = events
-        .collect_until(
-            |e| {
-                matches!(e, AppEvent::Fill(f)
-                    if f.fill.order_id == placed.order_id && f.origin == FillOrigin::Live)
-            },
-            "a live fill",
-        )
-        .await;
-    seen.extend(live);
+    seen.extend(sell_into(&env, &mut events, &bid, 3, FillOrigin::Live).await);
     session.request_sync();
     seen.extend(
         events
@@ -136,65 +139,18 @@ async fn refused_private_channels_are_reported_caught_up_over_rest_and_retried()
 async fn channels_refused_on_a_reconnect_are_reported_and_won_back() {
     let env = Env::start().await;
     let (session, mut events) = env.open().await;
-    let market = env.market().await;
-    let ticker = market.ticker.as_str();
-    let placed = session
-        .place_order(OrderTicket::limit(
-            ticker,
-            BookSide::Bid,
-            price("0.45"),
-            Count::from_contracts(10),
-        ))
-        .await
-        .unwrap();
+    let bid = rest_a_bid(&env, &session).await;
     // The key loses its portfolio permission and the connection drops: the feed's
     // re-subscribe on the new connection is refused.
-    env.faults(FaultPatch {
-        refuse_private_subscribe: Some(true),
-        drop_ws_now: true,
-        ..FaultPatch::default()
-    });
+    env.faults(refuse_private(true, true));
     events
         .wait(is_refusal, "the refusal after the reconnect")
         .await;
-    take(
-        &env.b,
-        ticker,
-        BookSide::Ask,
-        price("0.45"),
-        Count::from_contracts(2),
-    )
-    .await;
-    let fill = events
-        .wait(
-            |e| matches!(e, AppEvent::Fill(f) if f.fill.order_id == placed.order_id),
-            "the fill, over REST",
-        )
-        .await;
-    assert!(matches!(fill, AppEvent::Fill(f) if f.origin == FillOrigin::CatchUp));
+    sell_into(&env, &mut events, &bid, 2, FillOrigin::CatchUp).await;
 
-    env.faults(FaultPatch {
-        refuse_private_subscribe: Some(false),
-        ..FaultPatch::default()
-    });
+    env.faults(refuse_private(false, false));
     private_channels_back(&session, &mut events).await;
-    take(
-        &env.b,
-        ticker,
-        BookSide::Ask,
-        price("0.45"),
-        Count::from_contracts(3),
-    )
-    .await;
-    events
-        .wait(
-            |e| {
-                matches!(e, AppEvent::Fill(f)
-                    if f.fill.order_id == placed.order_id && f.origin == FillOrigin::Live)
-            },
-            "a live fill once the exchange accepts again",
-        )
-        .await;
+    sell_into(&env, &mut events, &bid, 3, FillOrigin::Live).await;
     let subs = session.feed_subscriptions().await.unwrap();
     assert_eq!(
         subs.iter().filter(|s| s.channel == Channel::Fill).count(),
