@@ -21,6 +21,19 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
+    /// A request with Kalshi's usual limits (default 100, at most 1000), which most
+    /// listings use.
+    ///
+    /// # Errors
+    /// As [`PageRequest::new`].
+    pub fn standard(
+        kind: &str,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+    ) -> Result<Self, ApiError> {
+        Self::new(kind, limit, cursor, DEFAULT_LIMIT, MAX_LIMIT)
+    }
+
     /// Validates `limit` (1..=`max`, default `default`) and decodes `cursor`, which must be
     /// one this listing (`kind`) issued; an empty cursor starts from the beginning.
     ///

@@ -18,7 +18,7 @@ use crate::engine::{Engine, Market, Trade};
 use crate::server::convert;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::{PathParam, QueryParams, query_pairs};
-use crate::server::pagination::{self, DEFAULT_LIMIT, MAX_LIMIT, PageRequest};
+use crate::server::pagination::{self, PageRequest};
 use crate::server::state::SharedState;
 
 /// Deepest `depth` the orderbook routes accept.
@@ -32,13 +32,7 @@ pub(crate) async fn list(
     QueryParams(params): QueryParams<GetMarketsParams>,
 ) -> ApiResult<Json<GetMarketsResponse>> {
     check_filter_mix(&params)?;
-    let req = PageRequest::new(
-        "markets",
-        params.limit,
-        params.cursor.as_deref(),
-        DEFAULT_LIMIT,
-        MAX_LIMIT,
-    )?;
+    let req = PageRequest::standard("markets", params.limit, params.cursor.as_deref())?;
     let (markets, cursor) = state.read(|engine, now| {
         let rows = engine
             .markets()
@@ -233,13 +227,7 @@ pub(crate) async fn trades(
     State(state): State<SharedState>,
     QueryParams(params): QueryParams<GetTradesParams>,
 ) -> ApiResult<Json<GetTradesResponse>> {
-    let req = PageRequest::new(
-        "trades",
-        params.limit,
-        params.cursor.as_deref(),
-        DEFAULT_LIMIT,
-        MAX_LIMIT,
-    )?;
+    let req = PageRequest::standard("trades", params.limit, params.cursor.as_deref())?;
     state.read(|engine, _| {
         let markets: Vec<&Market> = match &params.ticker {
             Some(t) => vec![

@@ -28,7 +28,7 @@ use crate::server::convert;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::{JsonBody, PathParam, QueryParams};
 use crate::server::order_groups::GroupError;
-use crate::server::pagination::{self, DEFAULT_LIMIT, MAX_LIMIT, PageRequest};
+use crate::server::pagination::{self, PageRequest};
 use crate::server::rest::portfolio::check_scope;
 use crate::server::state::{SharedState, SimState};
 
@@ -65,13 +65,7 @@ pub(crate) async fn list(
     QueryParams(params): QueryParams<GetOrdersParams>,
 ) -> ApiResult<Json<GetOrdersResponse>> {
     check_scope(params.subaccount, params.exchange_index)?;
-    let req = PageRequest::new(
-        "orders",
-        params.limit,
-        params.cursor.as_deref(),
-        DEFAULT_LIMIT,
-        MAX_LIMIT,
-    )?;
+    let req = PageRequest::standard("orders", params.limit, params.cursor.as_deref())?;
     state.read(|engine, _| {
         let mut orders: Vec<&Order> = engine
             .orders_of(caller.user)

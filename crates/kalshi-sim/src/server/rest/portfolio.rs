@@ -20,7 +20,7 @@ use crate::server::auth::Caller;
 use crate::server::convert::{self, EXCHANGE_INDEX};
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::QueryParams;
-use crate::server::pagination::{self, DEFAULT_LIMIT, MAX_LIMIT, PageRequest};
+use crate::server::pagination::{self, PageRequest};
 use crate::server::state::SharedState;
 
 /// Refuses subaccounts other than the primary (0) and shards other than 0: the simulator
@@ -103,13 +103,7 @@ pub(crate) async fn positions(
     QueryParams(params): QueryParams<GetPositionsParams>,
 ) -> ApiResult<Json<GetPositionsResponse>> {
     check_scope(params.subaccount, params.exchange_index)?;
-    let req = PageRequest::new(
-        "positions",
-        params.limit,
-        params.cursor.as_deref(),
-        DEFAULT_LIMIT,
-        MAX_LIMIT,
-    )?;
+    let req = PageRequest::standard("positions", params.limit, params.cursor.as_deref())?;
     state.read(|engine, now| {
         let acct = account(engine, &caller)?;
         let mut rows: Vec<_> = acct
@@ -183,13 +177,7 @@ pub(crate) async fn fills(
     QueryParams(params): QueryParams<GetFillsParams>,
 ) -> ApiResult<Json<GetFillsResponse>> {
     check_scope(params.subaccount, params.exchange_index)?;
-    let req = PageRequest::new(
-        "fills",
-        params.limit,
-        params.cursor.as_deref(),
-        DEFAULT_LIMIT,
-        MAX_LIMIT,
-    )?;
+    let req = PageRequest::standard("fills", params.limit, params.cursor.as_deref())?;
     let order_filter =
         match &params.order_id {
             None => None,
@@ -225,13 +213,7 @@ pub(crate) async fn settlements(
     QueryParams(params): QueryParams<GetSettlementsParams>,
 ) -> ApiResult<Json<GetSettlementsResponse>> {
     check_scope(params.subaccount, None)?;
-    let req = PageRequest::new(
-        "settlements",
-        params.limit,
-        params.cursor.as_deref(),
-        DEFAULT_LIMIT,
-        MAX_LIMIT,
-    )?;
+    let req = PageRequest::standard("settlements", params.limit, params.cursor.as_deref())?;
     state.read(|engine, _| {
         let acct = account(engine, &caller)?;
         let rows = acct
