@@ -62,6 +62,7 @@ impl Session {
                 .iter()
                 .map(|o| BatchCancelOrder {
                     market_ticker: Some(o.ticker.clone()),
+                    subaccount: o.subaccount_number,
                     ..BatchCancelOrder::new(o.order_id.clone())
                 })
                 .collect();

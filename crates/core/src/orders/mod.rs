@@ -141,6 +141,7 @@ impl Session {
             client_order_id: non_empty(&order.client_order_id),
             updated_client_order_id: None,
             exchange_index: None,
+            subaccount: order.subaccount_number,
         };
         let response = shared.link.client.amend_order(order_id, &request).await?;
         read_back(shared, order_id).await;
@@ -173,6 +174,7 @@ impl Session {
         let order = known_order(shared, order_id).await?;
         let mut request = DecreaseOrderRequest::new(decrease);
         request.market_ticker = Some(order.ticker.clone());
+        request.subaccount = order.subaccount_number;
         shared
             .link
             .client
@@ -194,6 +196,7 @@ impl Session {
         let order = known_order(shared, order_id).await?;
         let params = CancelOrderParams {
             market_ticker: Some(order.ticker.clone()),
+            subaccount: order.subaccount_number,
             ..CancelOrderParams::default()
         };
         shared.link.client.cancel_order(order_id, &params).await?;

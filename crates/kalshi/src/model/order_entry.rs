@@ -133,6 +133,10 @@ pub struct AmendOrderRequest {
     /// Shard; omit to auto-route by ticker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_index: Option<i32>,
+    /// The order's subaccount. Kalshi takes it as the `subaccount` query parameter, not in
+    /// the body, so it is never serialised; the client puts it on the URL.
+    #[serde(skip)]
+    pub subaccount: Option<i32>,
 }
 
 /// Response of an amend; fill fields appear only if the amended order crossed and traded.
@@ -195,6 +199,8 @@ pub struct DecreaseOrderRequest {
     pub exchange_index: Option<i32>,
     /// Market ticker, for auto-routing.
     pub market_ticker: Option<String>,
+    /// The order's subaccount: the `subaccount` query parameter (never in the body).
+    pub subaccount: Option<i32>,
 }
 
 impl DecreaseOrderRequest {
@@ -204,8 +210,16 @@ impl DecreaseOrderRequest {
             decrease,
             exchange_index: None,
             market_ticker: None,
+            subaccount: None,
         }
     }
+}
+
+/// The `subaccount` query pair of an amend or decrease, if one is set.
+pub(crate) fn subaccount_query(subaccount: Option<i32>) -> Vec<(&'static str, String)> {
+    QueryPairs::new()
+        .opt("subaccount", subaccount.as_ref())
+        .finish()
 }
 
 /// The wire shape of [`DecreaseOrderRequest`], before the one-of check.
@@ -234,6 +248,7 @@ impl TryFrom<RawDecrease> for DecreaseOrderRequest {
             decrease,
             exchange_index: raw.exchange_index,
             market_ticker: raw.market_ticker,
+            subaccount: None,
         })
     }
 }
@@ -437,6 +452,7 @@ mod tests {
             decrease: Decrease::To(c("1.5")),
             exchange_index: None,
             market_ticker: Some("T".into()),
+            subaccount: None,
         };
         assert_eq!(
             serde_json::to_string(&to).unwrap(),

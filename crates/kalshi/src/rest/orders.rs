@@ -25,6 +25,7 @@ use crate::model::order_batch::{
 use crate::model::order_entry::{
     AmendOrderRequest, AmendOrderResponse, CancelOrderParams, CancelOrderResponse,
     CreateOrderRequest, CreateOrderResponse, DecreaseOrderRequest, DecreaseOrderResponse,
+    subaccount_query,
 };
 
 /// Whether a create may be repeated safely: it names itself with a `client_order_id`.
@@ -192,7 +193,9 @@ impl Client {
         order_id: &str,
         amend: &AmendOrderRequest,
     ) -> Result<AmendOrderResponse, Error> {
-        let call = Call::write(Method::POST, order_path(order_id, "/amend")?).json(amend)?;
+        let call = Call::write(Method::POST, order_path(order_id, "/amend")?)
+            .query(subaccount_query(amend.subaccount))
+            .json(amend)?;
         self.send(call).await
     }
 
@@ -207,7 +210,9 @@ impl Client {
         order_id: &str,
         decrease: &DecreaseOrderRequest,
     ) -> Result<DecreaseOrderResponse, Error> {
-        let call = Call::write(Method::POST, order_path(order_id, "/decrease")?).json(decrease)?;
+        let call = Call::write(Method::POST, order_path(order_id, "/decrease")?)
+            .query(subaccount_query(decrease.subaccount))
+            .json(decrease)?;
         self.send(call).await
     }
 

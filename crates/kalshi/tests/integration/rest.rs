@@ -697,14 +697,12 @@ async fn typed_methods_use_the_documented_paths() {
         client_order_id: None,
         updated_client_order_id: None,
         exchange_index: None,
+        subaccount: Some(2),
     };
     c.amend_order("o-1", &amend).await.unwrap();
-    c.decrease_order(
-        "o-1",
-        &DecreaseOrderRequest::new(Decrease::By(Count::from_contracts(1))),
-    )
-    .await
-    .unwrap();
+    let mut decrease = DecreaseOrderRequest::new(Decrease::By(Count::from_contracts(1)));
+    decrease.subaccount = Some(2);
+    c.decrease_order("o-1", &decrease).await.unwrap();
     let results = c
         .batch_cancel_orders(&[BatchCancelOrder::new("o-1")])
         .await
@@ -739,17 +737,26 @@ async fn typed_methods_use_the_documented_paths() {
                 Some("tickers=KX-A&tickers=KX-B".into())
             ),
             ("DELETE".into(), p("/portfolio/events/orders/o-1"), None),
-            ("POST".into(), p("/portfolio/events/orders/o-1/amend"), None),
+            (
+                "POST".into(),
+                p("/portfolio/events/orders/o-1/amend"),
+                Some("subaccount=2".into())
+            ),
             (
                 "POST".into(),
                 p("/portfolio/events/orders/o-1/decrease"),
-                None
+                Some("subaccount=2".into())
             ),
             ("DELETE".into(), p("/portfolio/events/orders/batched"), None),
             ("PUT".into(), p("/portfolio/order_groups/og-1/limit"), None),
         ]
     );
     let bodies: Vec<String> = server.seen().into_iter().map(|s| s.body).collect();
+    assert!(
+        !bodies[4].contains("subaccount"),
+        "the subaccount goes on the URL, not in the body: {}",
+        bodies[4]
+    );
     assert_eq!(bodies[5], r#"{"reduce_by":"1.00"}"#);
     assert_eq!(
         bodies[6], r#"{"orders":[{"order_id":"o-1"}]}"#,

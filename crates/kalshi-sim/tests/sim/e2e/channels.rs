@@ -339,6 +339,7 @@ async fn every_channel_delivers_its_typed_message() {
                 client_order_id: Some("burst-bid-4".into()),
                 updated_client_order_id: None,
                 exchange_index: None,
+                subaccount: None,
             },
         )
         .await

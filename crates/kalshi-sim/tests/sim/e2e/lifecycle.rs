@@ -130,6 +130,7 @@ async fn an_order_lives_from_placement_to_settlement() {
                 client_order_id: Some("life-bid".into()),
                 updated_client_order_id: Some("life-bid-2".into()),
                 exchange_index: None,
+                subaccount: None,
             },
         )
         .await
