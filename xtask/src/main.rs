@@ -1,6 +1,8 @@
 //! Project automation. `cargo xtask test` is the one command that sets up a fresh Debian
-//! machine (with only Rust installed) and runs every check CI runs.
+//! machine (with only Rust installed) and runs every check CI runs; `cargo xtask bench`
+//! measures.
 
+mod bench;
 mod run;
 mod setup;
 mod test;
@@ -15,6 +17,8 @@ commands:
           go to kalshi-sim
   test    install what a fresh machine lacks, then fmt --check, clippy -D warnings,
           rustdoc -D warnings and every test of the workspace
+  bench   run the criterion benches (all, or `-p CRATE`, optionally one FILTER) and
+          print their medians; `--write` records them in BENCHMARKS.md
   setup   only install what a fresh machine lacks";
 
 fn main() -> ExitCode {
@@ -24,6 +28,7 @@ fn main() -> ExitCode {
         Some("run") => run::run(args.get(1..).map_or(&[][..], |rest| {
             rest.strip_prefix(&["--".to_owned()][..]).unwrap_or(rest)
         })),
+        Some("bench") => bench::run(args.get(1..).unwrap_or_default()),
         Some("setup") => setup::run(setup::Purpose::Test),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
