@@ -5,7 +5,8 @@
 //! rejects a repeated id (409 `order_already_exists`), so a retry can never double an
 //! order. When that 409 answers a *retry*, an earlier attempt did reach the exchange (its
 //! answer was lost to a timeout or a gateway error), so the create looks the order up by
-//! its id and reports it as placed rather than failed. Every other write is sent exactly
+//! its id and reports it as placed rather than failed (a batch create does the same per
+//! item). Every other write is sent exactly
 //! once; on a timeout the caller should look the order up before trying again.
 
 use futures_util::{Stream, StreamExt as _};
@@ -27,6 +28,9 @@ use crate::model::order_entry::{
     CreateOrderRequest, CreateOrderResponse, DecreaseOrderRequest, DecreaseOrderResponse,
     subaccount_query,
 };
+
+/// Kalshi's code for a create whose `client_order_id` is already in use.
+const ALREADY_EXISTS: &str = "order_already_exists";
 
 /// Whether a create may be repeated safely: it names itself with a `client_order_id`.
 fn has_client_order_id(req: &CreateOrderRequest) -> bool {
@@ -134,9 +138,12 @@ impl Client {
             .json(order)?
             .idempotent(has_client_order_id(order));
         match self.send_counted(call).await {
-            (Err(e), attempts) if attempts > 1 && e.code() == Some("order_already_exists") => {
+            (Err(e), attempts) if attempts > 1 && e.code() == Some(ALREADY_EXISTS) => {
                 match order.client_order_id.as_deref() {
-                    Some(id) => self.placed_by_earlier_attempt(&order.ticker, id, e).await,
+                    Some(id) => match self.placed_by_earlier_attempt(&order.ticker, id).await? {
+                        Some(placed) => Ok(placed),
+                        None => Err(e),
+                    },
                     None => Err(e),
                 }
             }
@@ -145,13 +152,12 @@ impl Client {
     }
 
     /// Finds the order an earlier attempt of a create placed, by ticker and client order
-    /// id, and shapes it as the create's answer. `duplicate` is returned if it is not found.
+    /// id, and shapes it as the create's answer (`None` if there is no such order).
     async fn placed_by_earlier_attempt(
         &self,
         ticker: &str,
         client_order_id: &str,
-        duplicate: Error,
-    ) -> Result<CreateOrderResponse, Error> {
+    ) -> Result<Option<CreateOrderResponse>, Error> {
         tracing::info!(
             ticker,
             client_order_id,
@@ -168,7 +174,7 @@ impl Client {
                 let ts_ms = order.created_time.map_or(0, |t| {
                     i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(0)
                 });
-                return Ok(CreateOrderResponse {
+                return Ok(Some(CreateOrderResponse {
                     order_id: order.order_id,
                     client_order_id: Some(order.client_order_id),
                     fill_count: order.fill_count_fp,
@@ -176,10 +182,10 @@ impl Client {
                     average_fill_price: None,
                     average_fee_paid: None,
                     ts_ms,
-                });
+                }));
             }
         }
-        Err(duplicate)
+        Ok(None)
     }
 
     /// `POST /portfolio/events/orders/{order_id}/amend`: new price and/or new *total*
@@ -233,7 +239,8 @@ impl Client {
 
     /// `POST /portfolio/events/orders/batched`: places several orders; each item has its
     /// own result (with `error` set for items that failed). Retried automatically only if
-    /// every order carries a `client_order_id`.
+    /// every order carries a `client_order_id`; an item a retry finds `order_already_exists`
+    /// was placed by an earlier attempt, and is looked up and reported as placed.
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] for an empty batch; [`Error::RateLimited`] if the batch
@@ -255,8 +262,56 @@ impl Client {
             .json(&body)?
             .cost(orders.len())
             .idempotent(orders.iter().all(has_client_order_id));
-        let r: BatchCreateOrdersResponse = self.send(call).await?;
-        Ok(r.orders)
+        let (result, attempts) = self.send_counted::<BatchCreateOrdersResponse>(call).await;
+        let mut results = result?.orders;
+        if attempts > 1 {
+            for (i, item) in results.iter_mut().enumerate() {
+                self.recover_batch_item(orders, i, item).await?;
+            }
+        }
+        Ok(results)
+    }
+
+    /// Replaces a retried batch's `order_already_exists` item with the order an earlier
+    /// attempt placed, found by its request's ticker and client order id (the item's
+    /// `client_order_id`, else the request at the same position). Left as is if not found.
+    async fn recover_batch_item(
+        &self,
+        orders: &[CreateOrderRequest],
+        index: usize,
+        item: &mut BatchCreateOrderResult,
+    ) -> Result<(), Error> {
+        let duplicate = item
+            .error
+            .as_ref()
+            .is_some_and(|e| e.code.as_deref() == Some(ALREADY_EXISTS));
+        if !duplicate {
+            return Ok(());
+        }
+        let request = match item.client_order_id.as_deref() {
+            Some(id) => orders
+                .iter()
+                .find(|o| o.client_order_id.as_deref() == Some(id)),
+            None => orders.get(index),
+        };
+        let Some((ticker, id)) =
+            request.and_then(|o| Some((o.ticker.as_str(), o.client_order_id.as_deref()?)))
+        else {
+            return Ok(());
+        };
+        if let Some(placed) = self.placed_by_earlier_attempt(ticker, id).await? {
+            *item = BatchCreateOrderResult {
+                order_id: Some(placed.order_id),
+                client_order_id: placed.client_order_id,
+                fill_count: Some(placed.fill_count),
+                remaining_count: Some(placed.remaining_count),
+                average_fill_price: None,
+                average_fee_paid: None,
+                ts_ms: Some(placed.ts_ms),
+                error: None,
+            };
+        }
+        Ok(())
     }
 
     /// `DELETE /portfolio/events/orders/batched`: cancels several orders (JSON body on

@@ -853,3 +853,74 @@ async fn retried_create_whose_order_cannot_be_found_keeps_the_duplicate_error() 
     assert_eq!(err.code(), Some("order_already_exists"));
     assert_eq!(server.seen().len(), 3);
 }
+
+#[tokio::test]
+async fn retried_batch_create_reports_items_an_earlier_attempt_placed() {
+    // The first batch reached the exchange but its answer was lost; the retry places
+    // cid-2 and finds cid-1 already there. Both are placed; cid-1 is looked up.
+    let server = MockServer::start(vec![
+        Reply::text(502, "Bad Gateway"),
+        Reply::json(
+            201,
+            json!({"orders": [
+                {"client_order_id": "cid-1", "order_id": null, "ts_ms": null,
+                 "error": {"code": "order_already_exists", "message": "order already exists"}},
+                {"client_order_id": "cid-2", "order_id": "o-2", "fill_count": "0.00",
+                 "remaining_count": "1.00", "ts_ms": 9, "error": null},
+                {"client_order_id": "cid-3", "order_id": null, "ts_ms": null,
+                 "error": {"code": "market_closed", "message": "market closed"}}
+            ]}),
+        ),
+        Reply::json(
+            200,
+            json!({"orders": [order_json("o-1", "cid-1")], "cursor": ""}),
+        ),
+    ])
+    .await;
+    let orders = [
+        order(Some("cid-1")),
+        order(Some("cid-2")),
+        order(Some("cid-3")),
+    ];
+    let results = server.client().batch_create_orders(&orders).await.unwrap();
+    assert_eq!(
+        results[0].order_id.as_deref(),
+        Some("o-1"),
+        "{:?}",
+        results[0]
+    );
+    assert_eq!(results[0].error, None);
+    assert_eq!(results[1].order_id.as_deref(), Some("o-2"));
+    assert_eq!(
+        results[2].error.as_ref().and_then(|e| e.code.as_deref()),
+        Some("market_closed"),
+        "other refusals stay refusals"
+    );
+    let seen = server.seen();
+    assert_eq!(
+        seen.len(),
+        3,
+        "two batch attempts, one lookup for cid-1 only"
+    );
+    assert_eq!(seen[2].path, "/trade-api/v2/portfolio/orders");
+}
+
+#[tokio::test]
+async fn first_batch_attempt_already_exists_stays_an_item_error() {
+    let server = MockServer::start(vec![Reply::json(
+        201,
+        json!({"orders": [{"client_order_id": "cid-1", "order_id": null, "ts_ms": null,
+            "error": {"code": "order_already_exists", "message": "order already exists"}}]}),
+    )])
+    .await;
+    let results = server
+        .client()
+        .batch_create_orders(&[order(Some("cid-1"))])
+        .await
+        .unwrap();
+    assert_eq!(
+        results[0].error.as_ref().and_then(|e| e.code.as_deref()),
+        Some("order_already_exists")
+    );
+    assert_eq!(server.seen().len(), 1, "no lookup without a retry");
+}
