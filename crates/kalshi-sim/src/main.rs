@@ -101,6 +101,7 @@ fn config(cli: Cli) -> Result<SimConfig, String> {
         keys,
         faults,
         auth_window_ms: cli.auth_window_ms,
+        ..SimConfig::default()
     })
 }
 

@@ -77,6 +77,9 @@ pub struct SimConfig {
     pub faults: FaultPatch,
     /// Accepted clock difference of signed timestamps.
     pub auth_window_ms: u64,
+    /// Interval of the WebSocket `heartbeat` pings (Kalshi's is 10 s; tests shorten it to
+    /// see pings quickly; at least [`ws::MIN_HEARTBEAT`]).
+    pub ws_heartbeat: Duration,
 }
 
 impl Default for SimConfig {
@@ -92,6 +95,7 @@ impl Default for SimConfig {
             keys: Vec::new(),
             faults: FaultPatch::default(),
             auth_window_ms: DEFAULT_AUTH_WINDOW_MS,
+            ws_heartbeat: ws::HEARTBEAT,
         }
     }
 }
@@ -234,6 +238,7 @@ impl Simulator {
             Settings {
                 auth_window_ms: config.auth_window_ms,
                 balance: config.balance,
+                ws_heartbeat: config.ws_heartbeat.max(ws::MIN_HEARTBEAT),
             },
             config.seed,
         ));

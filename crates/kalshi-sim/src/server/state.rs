@@ -35,6 +35,8 @@ pub struct Settings {
     pub auth_window_ms: u64,
     /// Starting balance of every registered key.
     pub balance: Money,
+    /// Interval of the WebSocket pings.
+    pub ws_heartbeat: std::time::Duration,
 }
 
 /// A registered API key.

@@ -9,11 +9,6 @@
 //!   events → data messages with per-sid `seq`.
 //! - [`commands`] (client frames), [`codes`] (error codes), [`wire`] (engine → payloads),
 //!   [`subscription`], [`env`](mod@env) (what the logic reads from the server).
-//!
-//! Simulator extension: the query parameter `heartbeat_ms` (e.g.
-//! `/trade-api/ws/v2?heartbeat_ms=200`) shortens the 10 s ping interval for one connection,
-//! so tests can observe pings quickly. Kalshi signs the path without the query, so the
-//! handshake signature is unaffected.
 
 pub mod codes;
 pub mod commands;
@@ -43,7 +38,7 @@ use super::state::SharedState;
 
 /// Kalshi's ping interval.
 pub const HEARTBEAT: Duration = Duration::from_secs(10);
-/// Shortest interval `heartbeat_ms` may ask for.
+/// Shortest ping interval [`crate::SimConfig::ws_heartbeat`] may set.
 pub const MIN_HEARTBEAT: Duration = Duration::from_millis(10);
 /// Data messages a connection may have queued before it counts as a slow consumer.
 pub const MAX_QUEUED: usize = 16_384;
@@ -55,24 +50,6 @@ impl Default for ConnectionSettings {
             heartbeat: HEARTBEAT,
             max_queued: MAX_QUEUED,
         }
-    }
-}
-
-impl ConnectionSettings {
-    /// Defaults adjusted by the upgrade's query string (`heartbeat_ms=N`, at least
-    /// [`MIN_HEARTBEAT`]); unknown or malformed parameters are ignored, as Kalshi ignores
-    /// query parameters on this path.
-    pub fn from_query(query: Option<&str>) -> Self {
-        let mut settings = Self::default();
-        let pairs = query.unwrap_or_default().split('&');
-        for (key, value) in pairs.filter_map(|p| p.split_once('=')) {
-            if key == "heartbeat_ms"
-                && let Ok(ms) = value.parse::<u64>()
-            {
-                settings.heartbeat = Duration::from_millis(ms).max(MIN_HEARTBEAT);
-            }
-        }
-        settings
     }
 }
 
@@ -102,7 +79,10 @@ pub async fn upgrade(
         Ok(ws) => ws,
         Err(rejection) => return rejection.into_response(),
     };
-    let settings = ConnectionSettings::from_query(uri.query());
+    let settings = ConnectionSettings {
+        heartbeat: state.settings.ws_heartbeat,
+        ..ConnectionSettings::default()
+    };
     // Listen for fault drops before the 101 goes out: a "drop now" sent while the
     // connection task is still starting must not miss this connection.
     let control = state.faults.ws_control();
@@ -110,27 +90,4 @@ pub async fn upgrade(
         let owner = state.clone();
         owner.spawn(connection::run(state, socket, caller, settings, control));
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn heartbeat_can_be_shortened_but_not_below_the_floor() {
-        assert_eq!(ConnectionSettings::from_query(None).heartbeat, HEARTBEAT);
-        assert_eq!(
-            ConnectionSettings::from_query(Some("x=1&heartbeat_ms=250")).heartbeat,
-            Duration::from_millis(250)
-        );
-        assert_eq!(
-            ConnectionSettings::from_query(Some("heartbeat_ms=0")).heartbeat,
-            MIN_HEARTBEAT
-        );
-        assert_eq!(
-            ConnectionSettings::from_query(Some("heartbeat_ms=soon")).heartbeat,
-            HEARTBEAT,
-            "a malformed value is ignored"
-        );
-    }
 }

@@ -68,8 +68,8 @@ async fn refused_upgrades_get_503_while_the_fault_lasts() {
 
 #[tokio::test]
 async fn the_server_pings_with_heartbeat_and_answers_pings() {
-    let sim = Sim::start().await;
-    let mut ws = try_connect(&sim, Some(&sim.a), "?heartbeat_ms=50")
+    let sim = Sim::start_with(|c| c.ws_heartbeat = std::time::Duration::from_millis(50)).await;
+    let mut ws = try_connect(&sim, Some(&sim.a), "")
         .await
         .expect("handshake accepted");
     ws.send_frame(Frame::Ping(b"are you there".to_vec().into()))
