@@ -82,7 +82,8 @@ impl SessionConfig {
 /// Timing and limits of a session. The defaults suit the app; tests shorten the delays.
 #[derive(Debug, Clone)]
 pub struct Tuning {
-    /// REST rate-limit tier; `None` = Basic on Demo/Production, generous on the simulator.
+    /// REST rate-limit tier; `None` = generous on the simulator, and on Demo/Production
+    /// Basic until the account's own limits are read after the first catch-up.
     pub tier: Option<Tier>,
     /// REST retries (reads, and creates carrying a client order id).
     pub retry: RetryPolicy,

@@ -31,6 +31,7 @@ mod record;
 mod session;
 mod shared;
 pub mod subscriptions;
+mod tier;
 
 pub use config::{SessionConfig, SimulatorSetup, Tuning};
 pub use credentials::{CredentialError, CredentialStore, MemoryCredentialStore, StoredKey};

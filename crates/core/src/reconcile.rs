@@ -79,6 +79,10 @@ pub(crate) async fn run(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>
             };
             match result {
                 Ok(summary) => {
+                    if shared.status_now().syncs == 0 {
+                        // The exchange answered: its limits are worth reading now.
+                        crate::tier::adopt_account_tier(&shared).await;
+                    }
                     shared.synced(summary.at, epoch);
                     shared.emit(AppEvent::Synced(summary));
                     break;

@@ -269,6 +269,12 @@ impl Session {
         self.shared.is_offline()
     }
 
+    /// The REST rate-limit tier in force: the configured one, else Basic until the
+    /// account's own limits are read after the first catch-up (Demo and Production).
+    pub fn rate_tier(&self) -> kalshi::rest::Tier {
+        self.shared.link.client.tier()
+    }
+
     /// Records the person's confirmation (or withdrawal) of real-money trading.
     pub fn confirm_production(&self, confirmed: bool) {
         self.shared.set_production_confirmed(confirmed);

@@ -106,13 +106,18 @@ pub struct Env {
 impl Env {
     /// A quiet simulator (20 markets, no activity, no faults).
     pub async fn start() -> Self {
-        let sim = Simulator::start(SimConfig {
+        Self::start_with(|_| {}).await
+    }
+
+    /// The same with the simulator's config adjusted by `tweak`.
+    pub async fn start_with(tweak: impl FnOnce(&mut SimConfig)) -> Self {
+        let mut config = SimConfig {
             markets: 20,
             keys: vec![(KEY_B.to_owned(), key_b_public())],
             ..SimConfig::default()
-        })
-        .await
-        .expect("simulator starts");
+        };
+        tweak(&mut config);
+        let sim = Simulator::start(config).await.expect("simulator starts");
         let creds = Arc::new(MemoryCredentialStore::new());
         let key = PrivateKey::from_pem(&key_a_private()).expect("key A loads");
         creds.put_key(
@@ -155,6 +160,24 @@ impl Env {
             base_url: format!("http://{}", self.sim.addr()),
         };
         config.tuning = fast_tuning();
+        config
+    }
+
+    /// A Demo session config with key A, pointed at this simulator (which knows key A only
+    /// after [`Env::register_a`]).
+    pub fn demo_config(&self) -> SessionConfig {
+        let creds = Arc::new(MemoryCredentialStore::new());
+        let key = PrivateKey::from_pem(&key_a_private()).expect("key A loads");
+        creds.put_key(
+            DeskEnvironment::Demo,
+            &StoredKey::from_private_key(KEY_A, &key),
+        );
+        let mut config = self.config();
+        config.environment = DeskEnvironment::Demo;
+        config.credentials = creds;
+        config.endpoint = Some(
+            Environment::custom(&self.sim.rest_url(), &self.sim.ws_url()).expect("simulator URLs"),
+        );
         config
     }
 

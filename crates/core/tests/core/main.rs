@@ -11,4 +11,5 @@ mod reconnect;
 mod refused;
 mod restart;
 mod stress;
+mod tier;
 mod views;

@@ -79,19 +79,7 @@ async fn history_and_the_cached_portfolio_answer_without_the_exchange() {
 async fn a_refused_key_is_reported_and_the_session_stays_offline() {
     let env = Env::start().await;
     // Key A under "demo", pointed at the simulator, which has never heard of it.
-    let creds = std::sync::Arc::new(desk_core::MemoryCredentialStore::new());
-    let key = kalshi::auth::PrivateKey::from_pem(&crate::harness::key_a_pem()).unwrap();
-    crate::harness::PutKey::put_key(
-        &*creds,
-        desk_core::DeskEnvironment::Demo,
-        &desk_core::StoredKey::from_private_key(crate::harness::KEY_A, &key),
-    );
-    let mut config = env.config();
-    config.environment = desk_core::DeskEnvironment::Demo;
-    config.credentials = creds;
-    config.endpoint =
-        Some(kalshi::env::Environment::custom(&env.sim.rest_url(), &env.sim.ws_url()).unwrap());
-    let session = desk_core::Session::open(config).await.unwrap();
+    let session = desk_core::Session::open(env.demo_config()).await.unwrap();
     let mut events = crate::harness::Events(session.events());
     let error = events
         .wait(|e| matches!(e, AppEvent::Error(_)), "the refusal")

@@ -37,6 +37,7 @@ pub use admin::{AdminReply, AdvanceRequest, DetermineRequest, RegisterKeyRequest
 pub use auth::Caller;
 pub use error::ApiError;
 pub use faults::{FaultPatch, FaultPlan, FaultSpecError, Faults, WsControl};
+pub use rest::UsageTier;
 pub use state::{EventBatch, SharedState, SimState};
 
 use crate::SimError;
@@ -80,6 +81,8 @@ pub struct SimConfig {
     /// Interval of the WebSocket `heartbeat` pings (Kalshi's is 10 s; tests shorten it to
     /// see pings quickly; at least [`ws::MIN_HEARTBEAT`]).
     pub ws_heartbeat: Duration,
+    /// The API usage tier `GET /account/limits` reports for every key (not enforced).
+    pub usage_tier: UsageTier,
 }
 
 impl Default for SimConfig {
@@ -96,6 +99,7 @@ impl Default for SimConfig {
             faults: FaultPatch::default(),
             auth_window_ms: DEFAULT_AUTH_WINDOW_MS,
             ws_heartbeat: ws::HEARTBEAT,
+            usage_tier: UsageTier::default(),
         }
     }
 }
@@ -239,6 +243,7 @@ impl Simulator {
                 auth_window_ms: config.auth_window_ms,
                 balance: config.balance,
                 ws_heartbeat: config.ws_heartbeat.max(ws::MIN_HEARTBEAT),
+                usage_tier: config.usage_tier,
             },
             config.seed,
         ));

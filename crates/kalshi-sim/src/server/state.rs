@@ -37,6 +37,8 @@ pub struct Settings {
     pub balance: Money,
     /// Interval of the WebSocket pings.
     pub ws_heartbeat: std::time::Duration,
+    /// What `GET /account/limits` reports.
+    pub usage_tier: super::UsageTier,
 }
 
 /// A registered API key.

@@ -72,3 +72,36 @@ async fn the_typed_client_trades_against_the_simulator() {
     }
     sim.handle.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_client_adopts_the_tier_the_account_reports() {
+    let sim = Sim::start_with(|c| c.usage_tier = kalshi_sim::server::UsageTier::Premier).await;
+    let c = client(&sim);
+    assert_eq!(
+        c.tier(),
+        kalshi::rest::Tier::Basic,
+        "the default before asking"
+    );
+    let limits = c.account_limits().await.unwrap();
+    assert_eq!(limits.usage_tier, "premier");
+    assert_eq!(limits.read.refill_rate, 1_000);
+    assert_eq!(
+        c.adopt_account_tier().await.unwrap(),
+        kalshi::rest::Tier::Premier
+    );
+    assert_eq!(c.tier(), kalshi::rest::Tier::Premier);
+
+    let anonymous = Client::new(
+        Environment::custom(&sim.handle.rest_url(), &sim.handle.ws_url()).unwrap(),
+        None,
+    )
+    .unwrap();
+    assert!(
+        matches!(
+            anonymous.account_limits().await,
+            Err(Error::NoCredentials { .. })
+        ),
+        "limits are per account: no key, no call"
+    );
+    sim.handle.shutdown().await;
+}

@@ -257,6 +257,12 @@ impl Client {
         self.inner.limiter.tier()
     }
 
+    /// Enforces `tier` from now on (e.g. after reading the account's limits); requests
+    /// already waiting keep their reserved slots.
+    pub fn set_tier(&self, tier: Tier) {
+        self.inner.limiter.set_tier(tier);
+    }
+
     /// Page cap of cursor streams.
     pub(crate) fn max_pages(&self) -> usize {
         self.inner.max_pages

@@ -6,6 +6,7 @@
 //! are grouped by domain in the files below; list endpoints also come as `Stream`s built
 //! by [`paginate::paginate`].
 
+mod account;
 mod client;
 mod error;
 mod events;

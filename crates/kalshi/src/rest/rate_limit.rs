@@ -30,6 +30,11 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::model::account::GetAccountApiLimitsResponse;
+
+/// Tokens a default-cost request takes from its bucket (kalshi-api.md §4.3).
+pub const DEFAULT_REQUEST_COST: u64 = 10;
+
 /// Which bucket a request draws from. Kalshi counts order entry, amend, cancel,
 /// decrease and order-group changes as writes; everything else is a read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -62,6 +67,27 @@ pub enum Tier {
 }
 
 impl Tier {
+    /// The tier of an account's `GET /account/limits`: its token refill rates divided by
+    /// the default request cost, named when they match a tier this type knows.
+    pub fn from_limits(limits: &GetAccountApiLimitsResponse) -> Self {
+        let per_sec = |tokens: u64| {
+            u32::try_from(tokens / DEFAULT_REQUEST_COST)
+                .unwrap_or(u32::MAX)
+                .max(1)
+        };
+        let (read, write) = (
+            per_sec(limits.read.refill_rate),
+            per_sec(limits.write.refill_rate),
+        );
+        [Self::Basic, Self::Advanced, Self::Premier, Self::Prime]
+            .into_iter()
+            .find(|t| t.read_per_sec() == read && t.write_per_sec() == write)
+            .unwrap_or(Self::Custom {
+                read_per_sec: read,
+                write_per_sec: write,
+            })
+    }
+
     /// Read requests per second.
     pub fn read_per_sec(self) -> u32 {
         match self {
@@ -88,40 +114,62 @@ impl Tier {
 /// One GCRA token bucket: `rate` per second, holding one second of budget.
 #[derive(Debug)]
 struct Bucket {
+    state: Mutex<BucketState>,
+}
+
+#[derive(Debug)]
+struct BucketState {
     /// Time between two requests at the sustained rate.
     interval: Duration,
     /// How far ahead of now the schedule may run before callers wait (capacity − 1 slots).
     tolerance: Duration,
     /// Theoretical arrival time of the next request (`None` until first use).
-    tat: Mutex<Option<Instant>>,
+    tat: Option<Instant>,
 }
 
-impl Bucket {
-    fn new(per_sec: u32) -> Self {
+impl BucketState {
+    fn sized(per_sec: u32, tat: Option<Instant>) -> Self {
         let per_sec = per_sec.max(1);
         let interval = Duration::from_secs(1) / per_sec;
         Self {
             interval,
             tolerance: interval * (per_sec - 1),
-            tat: Mutex::new(None),
+            tat,
         }
+    }
+}
+
+impl Bucket {
+    fn new(per_sec: u32) -> Self {
+        Self {
+            state: Mutex::new(BucketState::sized(per_sec, None)),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BucketState> {
+        // A panic while holding this lock cannot leave the state inconsistent.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A new rate from now on; the schedule already reserved stands.
+    fn resize(&self, per_sec: u32) {
+        let mut state = self.lock();
+        *state = BucketState::sized(per_sec, state.tat);
     }
 
     /// Reserves `cost` slots and returns when the caller may proceed.
     fn reserve(&self, cost: u32) -> Instant {
         let now = Instant::now();
-        let mut guard = match self.tat.lock() {
-            Ok(g) => g,
-            // A panic while holding this lock cannot leave the Option inconsistent.
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        let tat = guard.map_or(now, |t| t.max(now));
-        let new_tat = tat + self.interval * cost.max(1);
+        let mut state = self.lock();
+        let tat = state.tat.map_or(now, |t| t.max(now));
+        let new_tat = tat + state.interval * cost.max(1);
         // The request may start once the schedule after it is within one bucket of now.
-        let start = (new_tat - self.interval)
-            .checked_sub(self.tolerance)
+        let start = (new_tat - state.interval)
+            .checked_sub(state.tolerance)
             .map_or(now, |s| s.max(now));
-        *guard = Some(new_tat);
+        state.tat = Some(new_tat);
         start
     }
 }
@@ -129,7 +177,7 @@ impl Bucket {
 /// Separate read and write buckets for one client (one API key).
 #[derive(Debug)]
 pub struct RateLimiter {
-    tier: Tier,
+    tier: Mutex<Tier>,
     read: Bucket,
     write: Bucket,
 }
@@ -138,7 +186,7 @@ impl RateLimiter {
     /// A limiter for `tier`.
     pub fn new(tier: Tier) -> Self {
         Self {
-            tier,
+            tier: Mutex::new(tier),
             read: Bucket::new(tier.read_per_sec()),
             write: Bucket::new(tier.write_per_sec()),
         }
@@ -146,7 +194,21 @@ impl RateLimiter {
 
     /// The tier this limiter enforces.
     pub fn tier(&self) -> Tier {
-        self.tier
+        *self
+            .tier
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Enforces `tier` from now on (e.g. once the account's real limits are known).
+    pub fn set_tier(&self, tier: Tier) {
+        let mut current = self
+            .tier
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.read.resize(tier.read_per_sec());
+        self.write.resize(tier.write_per_sec());
+        *current = tier;
     }
 
     /// Waits until one request of `class` may be sent.
@@ -197,6 +259,58 @@ mod tests {
             time_of_nth(&l, RequestClass::Read, 20).await,
             Duration::from_secs(1),
             "sustained rate is 20 per second"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_new_tier_takes_effect_for_later_requests() {
+        let l = RateLimiter::new(Tier::Basic);
+        assert_eq!(
+            time_of_nth(&l, RequestClass::Read, 20).await,
+            Duration::ZERO
+        );
+        l.set_tier(Tier::Premier);
+        assert_eq!(l.tier(), Tier::Premier);
+        // The second of Basic schedule already reserved stands; from here each read is
+        // one Premier interval (10 ms), not Basic's 50 ms.
+        assert_eq!(
+            time_of_nth(&l, RequestClass::Read, 1).await,
+            Duration::from_millis(10)
+        );
+        assert_eq!(
+            time_of_nth(&l, RequestClass::Read, 99).await,
+            Duration::from_millis(990),
+            "sustained rate is Premier's 100 per second"
+        );
+    }
+
+    #[test]
+    fn account_limits_name_the_tier_by_their_refill_rates() {
+        let limits = |read: u64, write: u64| {
+            serde_json::from_value::<GetAccountApiLimitsResponse>(serde_json::json!({
+                "usage_tier": "whatever",
+                "read": {"refill_rate": read, "bucket_capacity": read * 2},
+                "write": {"refill_rate": write, "bucket_capacity": write}
+            }))
+            .unwrap()
+        };
+        assert_eq!(Tier::from_limits(&limits(200, 100)), Tier::Basic);
+        assert_eq!(Tier::from_limits(&limits(1000, 1000)), Tier::Premier);
+        assert_eq!(
+            Tier::from_limits(&limits(10_000, 8_000)),
+            Tier::Custom {
+                read_per_sec: 1000,
+                write_per_sec: 800
+            },
+            "Prestige has no variant of its own"
+        );
+        assert_eq!(
+            Tier::from_limits(&limits(0, 5)),
+            Tier::Custom {
+                read_per_sec: 1,
+                write_per_sec: 1
+            },
+            "never zero, which would stop the client"
         );
     }
 

@@ -2,6 +2,7 @@
 //! public routes (credentials optional), the authenticated ones, and the fault and
 //! pause middleware.
 
+mod account;
 mod candlesticks;
 mod events;
 mod exchange;
@@ -10,6 +11,8 @@ mod order_groups;
 mod orders;
 pub(crate) mod portfolio;
 mod series;
+
+pub use account::UsageTier;
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
@@ -56,6 +59,7 @@ pub(crate) fn router(state: SharedState) -> Router<SharedState> {
             "/exchange/user_data_timestamp",
             get(exchange::user_data_timestamp),
         )
+        .route("/account/limits", get(account::limits))
         .route("/portfolio/balance", get(portfolio::balance))
         .route("/portfolio/positions", get(portfolio::positions))
         .route("/portfolio/fills", get(portfolio::fills))
