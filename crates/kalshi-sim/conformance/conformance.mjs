@@ -200,6 +200,7 @@ function clients(keyIdVar, pemVar) {
   });
   const make = (Api) => new Api(configuration, undefined, axios.create());
   return {
+    account: make(sdk.AccountApi),
     exchange: make(sdk.ExchangeApi),
     market: make(sdk.MarketApi),
     orders: make(sdk.OrdersApi),
@@ -236,6 +237,13 @@ async function main() {
   eq(status.exchange_active, true, 'exchange_active');
   eq(status.trading_active, true, 'trading_active');
   ok('exchange status');
+
+  // The account's tier and token buckets (a new account: Basic).
+  const limits = conforms(await call('getAccountApiLimits', a.account.getAccountApiLimits()), 'GetAccountApiLimitsResponse', 'account limits');
+  eq(limits.usage_tier, 'basic', 'usage_tier');
+  eq(limits.read.refill_rate, 200, 'read refill_rate');
+  eq(limits.write.refill_rate, 100, 'write refill_rate');
+  ok('account limits');
 
   // Markets, following cursors until the last page.
   const limit = Math.ceil(MARKETS / 3) - 1;
