@@ -8,15 +8,33 @@ use crate::batch::Upsert;
 use crate::db::Store;
 use crate::error::{StoreResult, db_err};
 use crate::report::UpsertReport;
+use crate::rows::KeepKnown;
 use crate::rows::order::{self, OrderRow, RawOrder};
-use crate::rows::{differs, set_excluded};
 use crate::scope::Scope;
 use crate::tickers;
+
+/// Order fields a report may omit (the WebSocket `user_order` carries fewer than REST)
+/// without clearing what is stored: none of them changes over an order's life, except
+/// the client order id, which an amend may replace by another non-empty one.
+const KEEP_KNOWN: KeepKnown<'static> = KeepKnown {
+    nullable: &[
+        "side",
+        "action",
+        "expiration_ms",
+        "self_trade_prevention",
+        "order_group_id",
+        "cancel_order_on_pause",
+        "subaccount_number",
+        "exchange_index",
+    ],
+    text: &["user_id", "client_order_id"],
+};
 
 /// The conflict clause: a stored order changes only if the incoming state is at least as
 /// new by the exchange's `last_update_time` and actually differs. At equal times the
 /// state with more filled and less resting wins, so a replayed older message of the same
-/// millisecond cannot undo a fill or a cancel.
+/// millisecond cannot undo a fill or a cancel. Fields the report leaves out keep their
+/// stored values ([`KEEP_KNOWN`]).
 static UPSERT_TAIL: LazyLock<String> = LazyLock::new(|| {
     let columns = order::update_columns();
     format!(
@@ -27,8 +45,8 @@ static UPSERT_TAIL: LazyLock<String> = LazyLock::new(|| {
                     AND excluded.remaining_count <= orders.remaining_count)) \
            AND {differs} \
          RETURNING order_id, revision",
-        set = set_excluded(columns),
-        differs = differs("orders", columns),
+        set = KEEP_KNOWN.set("orders", columns),
+        differs = KEEP_KNOWN.differs("orders", columns),
     )
 });
 

@@ -108,6 +108,49 @@ pub(crate) fn differs(table: &str, columns: &[&str]) -> String {
     format!("NOT ({})", same.join(" AND "))
 }
 
+/// Columns an incoming report may leave out without meaning "cleared": the stored value
+/// stays when the report has `NULL` (`nullable`) or `''` (`text`, for NOT NULL text the
+/// wire makes optional). A WebSocket `user_order` lacks fields the REST order has, and
+/// must not erase them (or count as a change) when it arrives after it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KeepKnown<'a> {
+    /// Nullable columns.
+    pub(crate) nullable: &'a [&'a str],
+    /// Text columns where `''` means "not sent".
+    pub(crate) text: &'a [&'a str],
+}
+
+impl KeepKnown<'_> {
+    /// The value an upsert of `table` writes to `column`.
+    fn incoming(&self, table: &str, column: &str) -> String {
+        if self.nullable.contains(&column) {
+            format!("COALESCE(excluded.{column}, {table}.{column})")
+        } else if self.text.contains(&column) {
+            format!("COALESCE(NULLIF(excluded.{column}, ''), {table}.{column})")
+        } else {
+            format!("excluded.{column}")
+        }
+    }
+
+    /// `c = <incoming c>, ...` over `columns`.
+    pub(crate) fn set(&self, table: &str, columns: &[&str]) -> String {
+        columns
+            .iter()
+            .map(|c| format!("{c} = {}", self.incoming(table, c)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// True (as SQL) when writing would change any of `columns`.
+    pub(crate) fn differs(&self, table: &str, columns: &[&str]) -> String {
+        let same: Vec<String> = columns
+            .iter()
+            .map(|c| format!("{} IS {table}.{c}", self.incoming(table, c)))
+            .collect();
+        format!("NOT ({})", same.join(" AND "))
+    }
+}
+
 /// `c = excluded.c, ...` over `columns`.
 pub(crate) fn set_excluded(columns: &[&str]) -> String {
     columns

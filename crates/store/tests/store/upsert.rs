@@ -145,6 +145,51 @@ async fn older_order_update_never_overwrites_a_newer_state() {
 }
 
 #[tokio::test]
+async fn a_report_missing_fields_keeps_what_is_stored() {
+    let (_dir, store) = open_store().await;
+    // REST knows every field.
+    let mut full = order("o1", "T-1", 1_000, 2_000, 0);
+    full.cancel_order_on_pause = Some(false);
+    full.order_group_id = Some("og-1".into());
+    store.upsert_orders(&sim(), &[full.clone()]).await.unwrap();
+
+    // The WebSocket's copy of the same state lacks some: nothing to change.
+    let mut ws = full.clone();
+    ws.user_id = String::new();
+    ws.client_order_id = String::new();
+    ws.cancel_order_on_pause = None;
+    ws.order_group_id = None;
+    ws.exchange_index = None;
+    let same = store.upsert_orders(&sim(), &[ws.clone()]).await.unwrap();
+    assert!(same.is_empty(), "a thinner copy is not a change: {same:?}");
+
+    // A newer WebSocket state updates what it carries and keeps the rest.
+    let mut filled = ws;
+    filled.fill_count_fp = Count::from_contracts(4);
+    filled.remaining_count_fp = Count::from_contracts(6);
+    filled.last_update_time = Some(at(3_000));
+    let r = store.upsert_orders(&sim(), &[filled]).await.unwrap();
+    assert_eq!(r.updated, ["o1"]);
+    let stored = store.order(&sim(), "o1").await.unwrap().unwrap();
+    assert_eq!(stored.fill_count, Count::from_contracts(4));
+    assert_eq!(stored.user_id, "user-1");
+    assert_eq!(stored.client_order_id, "client-o1");
+    assert_eq!(stored.cancel_order_on_pause, Some(false));
+    assert_eq!(stored.order_group_id.as_deref(), Some("og-1"));
+    assert_eq!(stored.exchange_index, Some(0));
+
+    // A value that does change (an amend's new client order id) still replaces.
+    let mut amended = full;
+    amended.client_order_id = "client-o1-v2".into();
+    amended.last_update_time = Some(at(4_000));
+    amended.fill_count_fp = Count::from_contracts(4);
+    amended.remaining_count_fp = Count::from_contracts(6);
+    store.upsert_orders(&sim(), &[amended]).await.unwrap();
+    let stored = store.order(&sim(), "o1").await.unwrap().unwrap();
+    assert_eq!(stored.client_order_id, "client-o1-v2");
+}
+
+#[tokio::test]
 async fn order_lookup_by_client_id() {
     let (_dir, store) = open_store().await;
     store
