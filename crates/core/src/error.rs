@@ -129,6 +129,14 @@ pub enum CoreError {
     InvalidRequest(String),
 }
 
+impl CoreError {
+    /// Whether the same action may succeed if repeated later (the UI's `retryable`; the
+    /// background tasks decide on it whether to retry quietly or tell the person).
+    pub fn is_retryable(&self) -> bool {
+        describe(self).0.retryable()
+    }
+}
+
 /// The stable error codes the UI switches on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -646,6 +654,20 @@ mod tests {
             let e = AppError::new(code, "x");
             assert_eq!(e.retryable, code.retryable(), "{code}");
         }
+    }
+
+    #[test]
+    fn is_retryable_agrees_with_the_ui_error() {
+        for e in [
+            CoreError::Offline,
+            CoreError::Closed,
+            CoreError::Exchange(RestError::Timeout),
+            CoreError::ProductionNotConfirmed,
+        ] {
+            assert_eq!(e.is_retryable(), AppError::from(&e).retryable, "{e:?}");
+        }
+        assert!(CoreError::Offline.is_retryable());
+        assert!(!CoreError::Closed.is_retryable());
     }
 
     #[test]

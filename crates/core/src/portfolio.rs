@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use tokio::sync::watch;
 use tokio::time::{Instant, sleep, sleep_until};
 
-use crate::error::{AppError, CoreError};
+use crate::error::CoreError;
 use crate::event::{AppEvent, BalanceUpdate, PositionEvent};
 use crate::shared::Shared;
 
@@ -147,7 +147,7 @@ pub(crate) async fn run_refresher(shared: Arc<Shared>, mut shutdown: watch::Rece
         };
         if let Err(e) = result {
             tracing::warn!(error = %e, "portfolio refresh failed");
-            if !AppError::from(&e).retryable {
+            if !e.is_retryable() {
                 shared.emit_error(&e);
             }
         }

@@ -16,7 +16,7 @@ use store::{OrderFilter, PageRequest};
 use time::OffsetDateTime;
 use tokio::sync::watch;
 
-use crate::error::{AppError, CoreError};
+use crate::error::CoreError;
 use crate::event::{AppEvent, FillOrigin, SyncSummary};
 use crate::portfolio;
 use crate::record;
@@ -89,7 +89,7 @@ pub(crate) async fn run(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>
                 }
                 Err(e) => {
                     failures += 1;
-                    let retryable = AppError::from(&e).retryable;
+                    let retryable = e.is_retryable();
                     tracing::warn!(error = %e, failures, "catch-up failed");
                     if !retryable || failures == TELL_AFTER {
                         shared.emit_error(&e);

@@ -21,7 +21,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::{SIMULATOR_TIER, SessionConfig};
 use crate::environment::DeskEnvironment;
-use crate::error::{AppError, CoreError};
+use crate::error::CoreError;
 use crate::event::{AppEvent, ConnectionStatus};
 use crate::exchange;
 use crate::orders::fetch_market;
@@ -342,7 +342,7 @@ impl Session {
             match fetch_market(shared, ticker).await {
                 Ok(market) => return Ok(market),
                 // Connected and current, or a definite answer: it stands.
-                Err(e) if !shared.is_offline() || !AppError::from(&e).retryable => {
+                Err(e) if !shared.is_offline() || !e.is_retryable() => {
                     return Err(e);
                 }
                 Err(e) => tracing::debug!(error = %e, ticker, "market from the cache"),

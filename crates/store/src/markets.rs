@@ -14,20 +14,20 @@ use crate::error::{StoreError, StoreResult, db_err};
 use crate::filter::like_pattern;
 use crate::report::UpsertReport;
 use crate::rows::market::{self, CachedMarket, MarketValues, RawMarket};
-use crate::rows::{differs, set_excluded, to_ms};
+use crate::rows::{KeepKnown, to_ms};
 use crate::scope::Scope;
 
 /// The last fetch wins; `fetched_ms` always moves, but only a content change bumps the
 /// revision (in `SET`, `markets` is still the old row).
 static UPSERT_TAIL: LazyLock<String> = LazyLock::new(|| {
     let content = market::CONTENT_COLUMNS;
-    let changed = differs("markets", content);
+    let changed = KeepKnown::NONE.differs("markets", content);
     format!(
         "ON CONFLICT (scope_id, ticker) DO UPDATE SET {set}, fetched_ms = excluded.fetched_ms, \
          revision = markets.revision + ({changed}) \
          WHERE {changed} OR excluded.fetched_ms > markets.fetched_ms \
          RETURNING ticker, revision",
-        set = set_excluded(content),
+        set = KeepKnown::NONE.set("markets", content),
     )
 });
 

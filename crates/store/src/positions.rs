@@ -9,8 +9,8 @@ use crate::batch::Upsert;
 use crate::db::Store;
 use crate::error::{StoreResult, db_err};
 use crate::report::UpsertReport;
+use crate::rows::KeepKnown;
 use crate::rows::position::{self, PositionRow, RawPosition};
-use crate::rows::{differs, set_excluded};
 use crate::scope::Scope;
 
 /// A stored position changes only for a report at least as new (by the exchange's
@@ -21,8 +21,8 @@ static UPSERT_TAIL: LazyLock<String> = LazyLock::new(|| {
         "ON CONFLICT (scope_id, ticker) DO UPDATE SET {set}, revision = positions.revision + 1 \
          WHERE excluded.last_updated_ms >= positions.last_updated_ms AND {differs} \
          RETURNING ticker, revision",
-        set = set_excluded(columns),
-        differs = differs("positions", columns),
+        set = KeepKnown::NONE.set("positions", columns),
+        differs = KeepKnown::NONE.differs("positions", columns),
     )
 });
 

@@ -10,8 +10,8 @@ use crate::db::Store;
 use crate::error::{StoreResult, db_err};
 use crate::filter::TimeRange;
 use crate::report::UpsertReport;
+use crate::rows::KeepKnown;
 use crate::rows::settlement::{self, RawSettlement, SettlementRow};
-use crate::rows::{differs, set_excluded};
 use crate::scope::Scope;
 
 /// A market settles once per account; a re-sent record replaces the stored one only if
@@ -21,8 +21,8 @@ static UPSERT_TAIL: LazyLock<String> = LazyLock::new(|| {
     format!(
         "ON CONFLICT (scope_id, ticker) DO UPDATE SET {set}, revision = settlements.revision + 1 \
          WHERE {differs} RETURNING ticker, revision",
-        set = set_excluded(columns),
-        differs = differs("settlements", columns),
+        set = KeepKnown::NONE.set("settlements", columns),
+        differs = KeepKnown::NONE.differs("settlements", columns),
     )
 });
 

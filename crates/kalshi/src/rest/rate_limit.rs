@@ -25,7 +25,7 @@
 //! slot under a mutex and then sleeps (tokio time) until it, so callers are served in
 //! order and nobody fails.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -111,6 +111,12 @@ impl Tier {
     }
 }
 
+/// Locks `m`. Every value behind these locks is whole after any single assignment, so a
+/// panic elsewhere while one was held cannot leave it inconsistent.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 /// One GCRA token bucket: `rate` per second, holding one second of budget.
 #[derive(Debug)]
 struct Bucket {
@@ -146,23 +152,16 @@ impl Bucket {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, BucketState> {
-        // A panic while holding this lock cannot leave the state inconsistent.
-        self.state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
     /// A new rate from now on; the schedule already reserved stands.
     fn resize(&self, per_sec: u32) {
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         *state = BucketState::sized(per_sec, state.tat);
     }
 
     /// Reserves `cost` slots and returns when the caller may proceed.
     fn reserve(&self, cost: u32) -> Instant {
         let now = Instant::now();
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         let tat = state.tat.map_or(now, |t| t.max(now));
         let new_tat = tat + state.interval * cost.max(1);
         // The request may start once the schedule after it is within one bucket of now.
@@ -194,18 +193,12 @@ impl RateLimiter {
 
     /// The tier this limiter enforces.
     pub fn tier(&self) -> Tier {
-        *self
-            .tier
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        *lock(&self.tier)
     }
 
     /// Enforces `tier` from now on (e.g. once the account's real limits are known).
     pub fn set_tier(&self, tier: Tier) {
-        let mut current = self
-            .tier
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut current = lock(&self.tier);
         self.read.resize(tier.read_per_sec());
         self.write.resize(tier.write_per_sec());
         *current = tier;

@@ -98,16 +98,6 @@ pub(crate) fn opt_small(
     v.map(|v| small(table, column, v)).transpose()
 }
 
-/// `NOT (excluded.c IS t.c AND ...)` over `columns`: true when an upsert would change
-/// anything, so re-writing identical data is not counted (or logged) as an update.
-pub(crate) fn differs(table: &str, columns: &[&str]) -> String {
-    let same: Vec<String> = columns
-        .iter()
-        .map(|c| format!("excluded.{c} IS {table}.{c}"))
-        .collect();
-    format!("NOT ({})", same.join(" AND "))
-}
-
 /// Columns an incoming report may leave out without meaning "cleared": the stored value
 /// stays when the report has `NULL` (`nullable`) or `''` (`text`, for NOT NULL text the
 /// wire makes optional). A WebSocket `user_order` lacks fields the REST order has, and
@@ -118,6 +108,15 @@ pub(crate) struct KeepKnown<'a> {
     pub(crate) nullable: &'a [&'a str],
     /// Text columns where `''` means "not sent".
     pub(crate) text: &'a [&'a str],
+}
+
+impl KeepKnown<'static> {
+    /// Every column takes the incoming value: the rule of tables whose reports are always
+    /// complete.
+    pub(crate) const NONE: Self = Self {
+        nullable: &[],
+        text: &[],
+    };
 }
 
 impl KeepKnown<'_> {
@@ -141,7 +140,8 @@ impl KeepKnown<'_> {
             .join(", ")
     }
 
-    /// True (as SQL) when writing would change any of `columns`.
+    /// True (as SQL) when writing would change any of `columns`, so re-writing identical
+    /// data is not counted (or logged) as an update.
     pub(crate) fn differs(&self, table: &str, columns: &[&str]) -> String {
         let same: Vec<String> = columns
             .iter()
@@ -149,15 +149,6 @@ impl KeepKnown<'_> {
             .collect();
         format!("NOT ({})", same.join(" AND "))
     }
-}
-
-/// `c = excluded.c, ...` over `columns`.
-pub(crate) fn set_excluded(columns: &[&str]) -> String {
-    columns
-        .iter()
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[cfg(test)]
@@ -205,9 +196,21 @@ mod tests {
     #[test]
     fn upsert_clauses() {
         assert_eq!(
-            differs("t", &["a", "b"]),
+            KeepKnown::NONE.differs("t", &["a", "b"]),
             "NOT (excluded.a IS t.a AND excluded.b IS t.b)"
         );
-        assert_eq!(set_excluded(&["a", "b"]), "a = excluded.a, b = excluded.b");
+        assert_eq!(
+            KeepKnown::NONE.set("t", &["a", "b"]),
+            "a = excluded.a, b = excluded.b"
+        );
+        let keep = KeepKnown {
+            nullable: &["n"],
+            text: &["s"],
+        };
+        assert_eq!(
+            keep.set("t", &["a", "n", "s"]),
+            "a = excluded.a, n = COALESCE(excluded.n, t.n), \
+             s = COALESCE(NULLIF(excluded.s, ''), t.s)"
+        );
     }
 }
