@@ -9,6 +9,8 @@
 //! item). Every other write is sent exactly
 //! once; on a timeout the caller should look the order up before trying again.
 
+use std::collections::{BTreeMap, HashMap};
+
 use futures_util::{Stream, StreamExt as _};
 use reqwest::Method;
 
@@ -139,42 +141,48 @@ impl Client {
             .idempotent(has_client_order_id(order));
         match self.send_counted(call).await {
             (Err(e), attempts) if attempts > 1 && e.code() == Some(ALREADY_EXISTS) => {
-                match order.client_order_id.as_deref() {
-                    Some(id) => match self.placed_by_earlier_attempt(&order.ticker, id).await? {
-                        Some(placed) => Ok(placed),
-                        None => Err(e),
-                    },
-                    None => Err(e),
-                }
+                let Some(id) = order.client_order_id.as_deref() else {
+                    return Err(e);
+                };
+                let mut placed = self.placed_by_earlier_attempt(&order.ticker, &[id]).await?;
+                placed.remove(id).ok_or(e)
             }
             (result, _) => result,
         }
     }
 
-    /// Finds the order an earlier attempt of a create placed, by ticker and client order
-    /// id, and shapes it as the create's answer (`None` if there is no such order).
+    /// Finds the orders earlier attempts of creates placed in `ticker`, by client order id,
+    /// shaped as the creates' answers: one listing of the market, however many ids (ids
+    /// not found are absent from the map).
     async fn placed_by_earlier_attempt(
         &self,
         ticker: &str,
-        client_order_id: &str,
-    ) -> Result<Option<CreateOrderResponse>, Error> {
+        client_order_ids: &[&str],
+    ) -> Result<HashMap<String, CreateOrderResponse>, Error> {
         tracing::info!(
             ticker,
-            client_order_id,
+            ?client_order_ids,
             "a retried create found its order already placed; looking it up"
         );
         let params = GetOrdersParams {
             ticker: Some(ticker.to_owned()),
             ..GetOrdersParams::default()
         };
+        let mut found = HashMap::new();
         let mut orders = std::pin::pin!(self.orders_stream(params));
-        while let Some(order) = orders.next().await {
+        while found.len() < client_order_ids.len()
+            && let Some(order) = orders.next().await
+        {
             let order = order?;
-            if order.client_order_id == client_order_id {
-                let ts_ms = order.created_time.map_or(0, |t| {
-                    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(0)
-                });
-                return Ok(Some(CreateOrderResponse {
+            if !client_order_ids.contains(&order.client_order_id.as_str()) {
+                continue;
+            }
+            let ts_ms = order.created_time.map_or(0, |t| {
+                i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(0)
+            });
+            found.insert(
+                order.client_order_id.clone(),
+                CreateOrderResponse {
                     order_id: order.order_id,
                     client_order_id: Some(order.client_order_id),
                     fill_count: order.fill_count_fp,
@@ -182,10 +190,10 @@ impl Client {
                     average_fill_price: None,
                     average_fee_paid: None,
                     ts_ms,
-                }));
-            }
+                },
+            );
         }
-        Ok(None)
+        Ok(found)
     }
 
     /// `POST /portfolio/events/orders/{order_id}/amend`: new price and/or new *total*
@@ -265,51 +273,61 @@ impl Client {
         let (result, attempts) = self.send_counted::<BatchCreateOrdersResponse>(call).await;
         let mut results = result?.orders;
         if attempts > 1 {
-            for (i, item) in results.iter_mut().enumerate() {
-                self.recover_batch_item(orders, i, item).await?;
-            }
+            self.recover_batch_items(orders, &mut results).await?;
         }
         Ok(results)
     }
 
-    /// Replaces a retried batch's `order_already_exists` item with the order an earlier
-    /// attempt placed, found by its request's ticker and client order id (the item's
-    /// `client_order_id`, else the request at the same position). Left as is if not found.
-    async fn recover_batch_item(
+    /// Replaces a retried batch's `order_already_exists` items with the orders an earlier
+    /// attempt placed, found by their requests' ticker and client order id (the item's
+    /// `client_order_id`, else the request at the same position), with one listing per
+    /// market. Items whose order is not found are left as they are.
+    async fn recover_batch_items(
         &self,
         orders: &[CreateOrderRequest],
-        index: usize,
-        item: &mut BatchCreateOrderResult,
+        results: &mut [BatchCreateOrderResult],
     ) -> Result<(), Error> {
-        let duplicate = item
-            .error
-            .as_ref()
-            .is_some_and(|e| e.code.as_deref() == Some(ALREADY_EXISTS));
-        if !duplicate {
-            return Ok(());
-        }
-        let request = match item.client_order_id.as_deref() {
-            Some(id) => orders
-                .iter()
-                .find(|o| o.client_order_id.as_deref() == Some(id)),
-            None => orders.get(index),
-        };
-        let Some((ticker, id)) =
-            request.and_then(|o| Some((o.ticker.as_str(), o.client_order_id.as_deref()?)))
-        else {
-            return Ok(());
-        };
-        if let Some(placed) = self.placed_by_earlier_attempt(ticker, id).await? {
-            *item = BatchCreateOrderResult {
-                order_id: Some(placed.order_id),
-                client_order_id: placed.client_order_id,
-                fill_count: Some(placed.fill_count),
-                remaining_count: Some(placed.remaining_count),
-                average_fill_price: None,
-                average_fee_paid: None,
-                ts_ms: Some(placed.ts_ms),
-                error: None,
+        let mut wanted: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
+        for (index, item) in results.iter().enumerate() {
+            let duplicate = item
+                .error
+                .as_ref()
+                .is_some_and(|e| e.code.as_deref() == Some(ALREADY_EXISTS));
+            if !duplicate {
+                continue;
+            }
+            let request = match item.client_order_id.as_deref() {
+                Some(id) => orders
+                    .iter()
+                    .find(|o| o.client_order_id.as_deref() == Some(id)),
+                None => orders.get(index),
             };
+            if let Some(o) = request
+                && let Some(id) = o.client_order_id.as_deref()
+            {
+                wanted
+                    .entry(o.ticker.as_str())
+                    .or_default()
+                    .push((index, id));
+            }
+        }
+        for (ticker, items) in wanted {
+            let ids: Vec<&str> = items.iter().map(|(_, id)| *id).collect();
+            let mut placed = self.placed_by_earlier_attempt(ticker, &ids).await?;
+            for (index, id) in items {
+                if let (Some(found), Some(item)) = (placed.remove(id), results.get_mut(index)) {
+                    *item = BatchCreateOrderResult {
+                        order_id: Some(found.order_id),
+                        client_order_id: found.client_order_id,
+                        fill_count: Some(found.fill_count),
+                        remaining_count: Some(found.remaining_count),
+                        average_fill_price: None,
+                        average_fee_paid: None,
+                        ts_ms: Some(found.ts_ms),
+                        error: None,
+                    };
+                }
+            }
         }
         Ok(())
     }

@@ -924,3 +924,32 @@ async fn first_batch_attempt_already_exists_stays_an_item_error() {
     );
     assert_eq!(server.seen().len(), 1, "no lookup without a retry");
 }
+
+#[tokio::test]
+async fn recovered_batch_items_of_one_market_share_one_lookup() {
+    let already = |cid: &str| {
+        json!({"client_order_id": cid, "order_id": null, "ts_ms": null,
+               "error": {"code": "order_already_exists", "message": "order already exists"}})
+    };
+    let server = MockServer::start(vec![
+        Reply::text(503, "Service Unavailable"),
+        Reply::json(201, json!({"orders": [already("cid-1"), already("cid-2")]})),
+        Reply::json(
+            200,
+            json!({"orders": [order_json("o-2", "cid-2"), order_json("o-1", "cid-1")], "cursor": ""}),
+        ),
+    ])
+    .await;
+    let results = server
+        .client()
+        .batch_create_orders(&[order(Some("cid-1")), order(Some("cid-2"))])
+        .await
+        .unwrap();
+    assert_eq!(results[0].order_id.as_deref(), Some("o-1"));
+    assert_eq!(results[1].order_id.as_deref(), Some("o-2"));
+    assert_eq!(
+        server.seen().len(),
+        3,
+        "one listing of the market for both items"
+    );
+}
