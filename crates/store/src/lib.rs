@@ -47,7 +47,7 @@ pub use error::{StoreError, StoreResult};
 pub use filter::{FillFilter, OrderFilter, TickerFilter, TimeRange};
 pub use markets::MarketQuery;
 pub use page::{MAX_PAGE, Page, PageCursor, PageRequest};
-pub use pnl::{DailyPnl, MarketPnl, SettledAs};
+pub use pnl::{DailyPnl, MarketPnl, PnlBasis, SettledAs};
 pub use report::UpsertReport;
 pub use rows::fill::FillRow;
 pub use rows::market::CachedMarket;

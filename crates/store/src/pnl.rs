@@ -6,6 +6,12 @@
 //! gives back). A market's P&L is then `cash − fees + net_position × yes_value`, where
 //! the YES value is the settlement payout once settled, else the last traded price from
 //! the market cache (a marked, unrealised figure).
+//!
+//! Kalshi moves fills older than its historical cutoff out of the live listings, so a
+//! store can hold a settlement without all the fills that built its position. Adding the
+//! payout to incomplete trading cash would count the whole payout as profit; such a
+//! market's P&L comes from the settlement's own cost and revenue instead (see
+//! [`PnlBasis`]).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -30,6 +36,21 @@ pub struct SettledAs {
     pub yes_payout: Option<Price>,
     /// When it settled.
     pub settled_time: OffsetDateTime,
+}
+
+/// Which figures a market's P&L was computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PnlBasis {
+    /// The stored fills (their cash and fees) plus the payout or the mark: complete as far
+    /// as the store can tell, because the fills add up to the position the exchange reports
+    /// (or the market has not settled).
+    Fills,
+    /// The stored fills do not add up to the position the settlement reports (older fills
+    /// are missing, e.g. past Kalshi's historical cutoff), so the P&L is the settlement's
+    /// own figures: revenue − cost of the contracts held at settlement − settlement fee.
+    /// It covers the position held to settlement; round trips closed before it and their
+    /// trading fees are not known and not counted.
+    Settlement,
 }
 
 /// P&L of one market.
@@ -58,6 +79,8 @@ pub struct MarketPnl {
     pub pnl: Option<Money>,
     /// True when `pnl` is final (settled), false when marked.
     pub realized: bool,
+    /// What `pnl` was computed from.
+    pub basis: PnlBasis,
 }
 
 /// Realised P&L of the markets that settled on one UTC day.
@@ -153,6 +176,7 @@ impl Store {
                 mark_price: None,
                 pnl: None,
                 realized: false,
+                basis: PnlBasis::Fills,
             };
             out.insert(t.ticker, (pnl, settlement));
         }
@@ -170,6 +194,7 @@ impl Store {
                 mark_price: None,
                 pnl: None,
                 realized: false,
+                basis: PnlBasis::Fills,
             };
             out.insert(ticker, (pnl, Some(s)));
         }
@@ -282,14 +307,31 @@ fn settle(p: &mut MarketPnl, s: &SettlementRow) -> StoreResult<()> {
         settled_time: s.settled_time,
     });
     p.fees = add(p.fees, s.fee_cost)?;
-    // The exchange's own count of what was held at settlement is authoritative.
-    p.net_position = Count::from_units(s.yes_count.units() - s.no_count.units());
     p.realized = true;
+    // The exchange's own count of what was held at settlement is authoritative; fills
+    // that do not add up to it are incomplete.
+    let held = Count::from_units(s.yes_count.units() - s.no_count.units());
+    if held != p.net_position {
+        p.net_position = held;
+        p.basis = PnlBasis::Settlement;
+        p.pnl = Some(settlement_pnl(s)?);
+        return Ok(());
+    }
     p.pnl = match yes_payout {
         Some(payout) => Some(value(p, payout)?),
         None => None,
     };
     Ok(())
+}
+
+/// `revenue − yes cost − no cost − settlement fee`: the settlement's own P&L of the
+/// contracts held at settlement.
+fn settlement_pnl(s: &SettlementRow) -> StoreResult<Money> {
+    s.revenue
+        .checked_sub(s.yes_total_cost)
+        .and_then(|m| m.checked_sub(s.no_total_cost))
+        .and_then(|m| m.checked_sub(s.fee_cost))
+        .ok_or_else(overflow)
 }
 
 /// `trading_cash − fees + net_position × yes_value`.

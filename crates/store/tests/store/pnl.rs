@@ -3,7 +3,7 @@
 use kalshi::model::order::BookSide;
 use kalshi::model::settlement::SettlementResult;
 use kalshi::model::{Count, Money};
-use store::{DailyPnl, MarketPnl, TickerFilter, TimeRange};
+use store::{DailyPnl, MarketPnl, PnlBasis, TickerFilter, TimeRange};
 use time::macros::{date, datetime};
 
 use crate::harness::{at, fill, m, market, open_store, p, settlement, sim};
@@ -67,8 +67,10 @@ async fn pnl_per_market_and_per_day() {
             // -1.00 - 0.01 + 2 × 0.65
             ("PNL-C", Some(m("0.29")), false),
             ("PNL-D", None, false),
+            // Fills never synced: the settlement's own figures (revenue 3.00, cost 0).
             ("PNL-E", Some(m("3.00")), true),
-            ("PNL-V", None, true),
+            // Voided, fills never synced: what the settlement says was paid back.
+            ("PNL-V", Some(m("0")), true),
         ]
     );
     let a: &MarketPnl = &pnl[0];
@@ -107,7 +109,7 @@ async fn pnl_per_market_and_per_day() {
             DailyPnl {
                 day: date!(2026 - 08 - 29),
                 pnl: m("3.00"),
-                markets: 1,
+                markets: 2,
                 cumulative: m("8.67")
             },
         ]
@@ -128,4 +130,52 @@ async fn pnl_per_market_and_per_day() {
         until: Some(datetime!(2026-08-29 00:00 UTC)),
     };
     assert_eq!(store.pnl_by_day(&sim(), &earlier).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_settlement_whose_older_fills_are_missing_uses_its_own_cost_and_revenue() {
+    let (_dir, store) = open_store().await;
+    // Bought 100 YES at 0.90 long ago (those fills are past the historical cutoff and not
+    // in the store), then 10 more at 0.95 recently; settles YES holding 110.
+    store
+        .upsert_fills(
+            &sim(),
+            &[fill("late", "OLD-A", BookSide::Bid, "0.95", "10", 5_000)],
+        )
+        .await
+        .unwrap();
+    let mut s = settlement("OLD-A", SettlementResult::Yes, 110, 0, 9_000);
+    s.yes_total_cost_dollars = m("99.50");
+    s.fee_cost = m("0.05");
+    // Every fill of this one is here: its P&L still comes from the fills.
+    let complete = settlement("OLD-B", SettlementResult::No, 0, 5, 9_000);
+    store
+        .upsert_fills(
+            &sim(),
+            &[fill("b", "OLD-B", BookSide::Ask, "0.30", "5", 5_000)],
+        )
+        .await
+        .unwrap();
+    store
+        .upsert_settlements(&sim(), &[s, complete])
+        .await
+        .unwrap();
+
+    let pnl = store.pnl_by_market(&sim(), None).await.unwrap();
+    let a = &pnl[0];
+    assert_eq!(a.ticker, "OLD-A");
+    assert_eq!(
+        a.pnl,
+        Some(m("10.45")),
+        "revenue 110.00 − cost 99.50 − settlement fee 0.05, not the whole payout as profit"
+    );
+    assert_eq!(a.basis, PnlBasis::Settlement);
+    assert_eq!(a.net_position, Count::from_contracts(110));
+    assert!(a.realized);
+    let b = &pnl[1];
+    assert_eq!(
+        (b.basis, b.pnl),
+        (PnlBasis::Fills, Some(m("1.49"))),
+        "fills that add up to the settled position keep the fill-based figure"
+    );
 }
