@@ -11,7 +11,6 @@
 //! `null`. Decode with [`decode::from_slice`] so errors name the JSON path of the bad field.
 //! REST types live in one module per domain; request query structs offer `to_query()`.
 
-mod fixed;
 pub mod ws;
 
 pub mod account;
@@ -42,6 +41,6 @@ mod wire_enum;
 mod test_support;
 
 pub use decode::{DecodeError, from_slice, from_str};
-pub use fixed::{Count, FixedError, Money, Price, empty_as_none};
+pub use money::{Count, FixedError, Money, Price, empty_as_none};
 pub use page::Paginated;
 pub use price_range::PriceRange;

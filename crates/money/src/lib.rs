@@ -16,6 +16,12 @@
 //! zeros, so `"0.560"` and `"0.560000"` both mean 0.56). Anything else (exponents,
 //! spaces, `+`, `.5`, `5.`, empty) is an error naming the input. Formatting produces the
 //! canonical text, so a canonical string round-trips byte for byte.
+//!
+//! The crate depends on serde alone, so the SDK (`kalshi`, which re-exports these types
+//! as `kalshi::model::{Price, Money, Count}`) and the wasm UI's contract (`ipc`) share one
+//! definition of the numbers.
+#![deny(missing_docs, rustdoc::broken_intra_doc_links)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 use std::fmt;
 use std::str::FromStr;
@@ -349,7 +355,7 @@ impl std::ops::Neg for Money {
 
 /// Serde adapter for optional fixed-point fields where Kalshi sends `""` (or `null`, or
 /// nothing) to mean "no value", e.g. the ticker's last price before the first trade.
-/// Use with `#[serde(default, with = "crate::model::empty_as_none")]`.
+/// Use with `#[serde(default, with = "crate::empty_as_none")]`.
 pub mod empty_as_none {
     use std::fmt;
     use std::str::FromStr;
@@ -533,7 +539,7 @@ mod tests {
     fn empty_as_none_distinguishes_empty_from_malformed() {
         #[derive(Deserialize, Serialize)]
         struct T {
-            #[serde(default, with = "crate::model::empty_as_none")]
+            #[serde(default, with = "crate::empty_as_none")]
             p: Option<Price>,
         }
         assert_eq!(serde_json::from_str::<T>(r#"{"p":""}"#).unwrap().p, None);
