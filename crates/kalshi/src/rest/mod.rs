@@ -11,6 +11,7 @@ mod client;
 mod error;
 mod events;
 mod exchange;
+mod historical;
 mod markets;
 mod order_groups;
 mod orders;

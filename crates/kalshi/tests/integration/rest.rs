@@ -953,3 +953,190 @@ async fn recovered_batch_items_of_one_market_share_one_lookup() {
         "one listing of the market for both items"
     );
 }
+
+fn fill_json(fill_id: &str) -> Value {
+    let fixture: Value =
+        serde_json::from_str(include_str!("../../test_data/rest/fills.json")).unwrap();
+    let mut f = fixture["fills"][0].clone();
+    f["fill_id"] = json!(fill_id);
+    f["trade_id"] = json!(fill_id);
+    f
+}
+
+#[tokio::test]
+async fn historical_reads_use_the_documented_paths_and_sign_the_private_ones() {
+    use kalshi::model::historical::{GetHistoricalMarketsParams, HistoricalRangeParams};
+    use kalshi::model::market::MveFilter;
+
+    let cutoff = json!({"market_settled_ts": "2026-01-01T00:00:00Z",
+        "trades_created_ts": "2026-01-02T00:00:00Z", "orders_updated_ts": "2026-01-03T00:00:00Z"});
+    let server = MockServer::start(vec![
+        Reply::json(200, cutoff),
+        Reply::json(200, json!({"fills": [fill_json("f-1")], "cursor": ""})),
+        Reply::json(
+            200,
+            json!({"orders": [order_json("o-1", "c-1")], "cursor": ""}),
+        ),
+        Reply::json(200, json!({"markets": [market_json("KX-A")], "cursor": ""})),
+        Reply::json(200, json!({"market": market_json("KX-OLD")})),
+    ])
+    .await;
+    let c = server.client();
+    let cut = c.historical_cutoff().await.unwrap();
+    assert_eq!(
+        cut.orders_updated_ts.unix_timestamp(),
+        1_767_398_400,
+        "2026-01-03T00:00:00Z"
+    );
+    let range = HistoricalRangeParams {
+        ticker: Some("KX-A".into()),
+        min_ts: Some(10),
+        max_ts: Some(20),
+        limit: Some(7),
+        cursor: None,
+    };
+    let fills = c.historical_fills(&range).await.unwrap();
+    assert_eq!(fills.fills[0].fill_id, "f-1");
+    let orders = c.historical_orders(&range).await.unwrap();
+    assert_eq!(orders.orders[0].order_id, "o-1");
+    let markets = c
+        .historical_markets(&GetHistoricalMarketsParams {
+            tickers: vec!["KX-A".into(), "KX-B".into()],
+            mve_filter: Some(MveFilter::Exclude),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(markets.markets[0].ticker, "KX-A");
+    assert_eq!(
+        c.historical_market("KX-OLD").await.unwrap().ticker,
+        "KX-OLD"
+    );
+
+    let seen = server.seen();
+    let calls: Vec<(String, Option<String>, bool)> = seen
+        .iter()
+        .map(|s| (s.path.clone(), s.query.clone(), s.signature.is_some()))
+        .collect();
+    let p = |s: &str| format!("/trade-api/v2{s}");
+    let range_query = Some("ticker=KX-A&min_ts=10&max_ts=20&limit=7".to_owned());
+    assert_eq!(
+        calls,
+        vec![
+            (p("/historical/cutoff"), None, true),
+            (p("/historical/fills"), range_query.clone(), true),
+            (p("/historical/orders"), range_query, true),
+            (
+                p("/historical/markets"),
+                Some("tickers=KX-A%2CKX-B&mve_filter=exclude".into()),
+                true
+            ),
+            (p("/historical/markets/KX-OLD"), None, true),
+        ]
+    );
+    assert!(seen.iter().all(|s| s.method == "GET" && s.signature_ok));
+
+    // Fills and orders are private: without credentials nothing is sent.
+    let anonymous = Client::builder(server.env.clone()).build().unwrap();
+    for err in [
+        anonymous
+            .historical_fills(&range_default())
+            .await
+            .unwrap_err(),
+        anonymous
+            .historical_orders(&range_default())
+            .await
+            .unwrap_err(),
+    ] {
+        assert!(matches!(err, Error::NoCredentials { .. }), "{err:?}");
+    }
+    assert_eq!(server.seen().len(), 5);
+}
+
+fn range_default() -> kalshi::model::historical::HistoricalRangeParams {
+    kalshi::model::historical::HistoricalRangeParams::default()
+}
+
+#[tokio::test]
+async fn historical_streams_follow_cursors_repeating_filters() {
+    use kalshi::model::historical::{GetHistoricalMarketsParams, HistoricalRangeParams};
+
+    let server = MockServer::start(vec![
+        Reply::json(
+            200,
+            json!({"fills": [fill_json("f-1"), fill_json("f-2")], "cursor": "c1"}),
+        ),
+        Reply::json(200, json!({"fills": [fill_json("f-3")], "cursor": ""})),
+        Reply::json(
+            200,
+            json!({"orders": [order_json("o-1", "a")], "cursor": "d1"}),
+        ),
+        Reply::json(
+            200,
+            json!({"orders": [order_json("o-2", "b")], "cursor": ""}),
+        ),
+        Reply::json(
+            200,
+            json!({"markets": [market_json("KX-1")], "cursor": "e1"}),
+        ),
+        Reply::json(200, json!({"markets": [market_json("KX-2")], "cursor": ""})),
+    ])
+    .await;
+    let c = server.client();
+    let range = HistoricalRangeParams {
+        ticker: Some("KX-A".into()),
+        limit: Some(2),
+        ..Default::default()
+    };
+    let fills: Vec<_> = c
+        .historical_fills_stream(range.clone())
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = fills.iter().map(|f| f.fill_id.as_str()).collect();
+    assert_eq!(ids, ["f-1", "f-2", "f-3"]);
+    let orders: Vec<_> = c
+        .historical_orders_stream(range)
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = orders.iter().map(|o| o.order_id.as_str()).collect();
+    assert_eq!(ids, ["o-1", "o-2"]);
+    let markets: Vec<_> = c
+        .historical_markets_stream(GetHistoricalMarketsParams {
+            series_ticker: Some("KXHIGHNY".into()),
+            ..Default::default()
+        })
+        .try_collect()
+        .await
+        .unwrap();
+    let tickers: Vec<&str> = markets.iter().map(|m| m.ticker.as_str()).collect();
+    assert_eq!(tickers, ["KX-1", "KX-2"]);
+
+    let seen: Vec<(String, String)> = server
+        .seen()
+        .into_iter()
+        .map(|s| (s.path, s.query.unwrap_or_default()))
+        .collect();
+    let p = |s: &str| format!("/trade-api/v2{s}");
+    assert_eq!(
+        seen,
+        vec![
+            (p("/historical/fills"), "ticker=KX-A&limit=2".into()),
+            (
+                p("/historical/fills"),
+                "ticker=KX-A&limit=2&cursor=c1".into()
+            ),
+            (p("/historical/orders"), "ticker=KX-A&limit=2".into()),
+            (
+                p("/historical/orders"),
+                "ticker=KX-A&limit=2&cursor=d1".into()
+            ),
+            (p("/historical/markets"), "series_ticker=KXHIGHNY".into()),
+            (
+                p("/historical/markets"),
+                "cursor=e1&series_ticker=KXHIGHNY".into()
+            ),
+        ]
+    );
+}
