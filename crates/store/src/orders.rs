@@ -34,11 +34,13 @@ const KEEP_KNOWN: KeepKnown<'static> = KeepKnown {
 /// new by the exchange's `last_update_time` and actually differs. At equal times the
 /// state with more filled and less resting wins, so a replayed older message of the same
 /// millisecond cannot undo a fill or a cancel. Fields the report leaves out keep their
-/// stored values ([`KEEP_KNOWN`]).
+/// stored values ([`KEEP_KNOWN`]). A report from the exchange clears a store-made
+/// `closed_unknown` mark.
 static UPSERT_TAIL: LazyLock<String> = LazyLock::new(|| {
     let columns = order::update_columns();
     format!(
-        "ON CONFLICT (scope_id, order_id) DO UPDATE SET {set}, revision = orders.revision + 1 \
+        "ON CONFLICT (scope_id, order_id) DO UPDATE SET {set}, revision = orders.revision + 1, \
+         closed_unknown = NULL \
          WHERE (excluded.last_update_ms > orders.last_update_ms \
                 OR (excluded.last_update_ms = orders.last_update_ms \
                     AND excluded.fill_count >= orders.fill_count \
@@ -91,6 +93,43 @@ impl Store {
             "orders stored"
         );
         Ok(report)
+    }
+
+    /// Closes a stored resting order that the exchange no longer knows (its live read
+    /// answers 404 and the historical archive does not list it): status `canceled`,
+    /// nothing remaining, `reason` kept in [`OrderRow::closed_unknown`]. Returns the row
+    /// as now stored, or `None` if there is no such resting order (nothing changes then),
+    /// so the order is never checked again on later catch-ups.
+    ///
+    /// # Errors
+    /// [`crate::StoreError::Query`] or [`crate::StoreError::Decode`].
+    pub async fn close_unknown_order(
+        &self,
+        scope: &Scope,
+        order_id: &str,
+        reason: &str,
+    ) -> StoreResult<Option<OrderRow>> {
+        let Some(scope_id) = self.existing_scope_id(scope).await? else {
+            return Ok(None);
+        };
+        let sql = format!(
+            "UPDATE orders SET status = 'canceled', remaining_count = 0, closed_unknown = ?, \
+             revision = revision + 1 \
+             WHERE scope_id = ? AND order_id = ? AND status = 'resting' \
+             RETURNING {}",
+            order::SELECT_COLUMNS
+        );
+        let raw: Option<RawOrder> = sqlx::query_as(&sql)
+            .bind(reason)
+            .bind(scope_id)
+            .bind(order_id)
+            .fetch_optional(&self.writer)
+            .await
+            .map_err(db_err(
+                "orders",
+                "closing an order the exchange does not know",
+            ))?;
+        raw.map(OrderRow::try_from).transpose()
     }
 
     /// The stored order with exchange id `order_id`.

@@ -55,7 +55,7 @@ pub(crate) const SELECT_COLUMNS: &str = "id, order_id, user_id, client_order_id,
     action, outcome_side, book_side, order_type, status, yes_price, no_price, fill_count, \
     remaining_count, initial_count, taker_fill_cost, maker_fill_cost, taker_fees, maker_fees, \
     expiration_ms, created_ms, last_update_ms, self_trade_prevention, order_group_id, \
-    cancel_order_on_pause, subaccount_number, exchange_index, revision";
+    cancel_order_on_pause, subaccount_number, exchange_index, revision, closed_unknown";
 
 /// The history sort key: when the order was created, falling back to its last update
 /// (and to 0) because the field is optional on the wire.
@@ -169,6 +169,10 @@ pub struct OrderRow {
     pub exchange_index: Option<i32>,
     /// 1 when first stored, +1 for each accepted change.
     pub revision: i64,
+    /// Set when the store closed the order itself because the exchange no longer knows
+    /// it (not live, not in the historical archive): why. The order's real outcome is
+    /// unknown; `status` then reads `canceled` with nothing remaining.
+    pub closed_unknown: Option<String>,
 }
 
 /// `orders` as SQLite returns it, before checking.
@@ -203,6 +207,7 @@ pub(crate) struct RawOrder {
     subaccount_number: Option<i64>,
     exchange_index: Option<i64>,
     revision: i64,
+    closed_unknown: Option<String>,
 }
 
 impl TryFrom<RawOrder> for OrderRow {
@@ -249,6 +254,7 @@ impl TryFrom<RawOrder> for OrderRow {
             order_group_id: r.order_group_id,
             cancel_order_on_pause: r.cancel_order_on_pause,
             revision: r.revision,
+            closed_unknown: r.closed_unknown,
         })
     }
 }

@@ -20,8 +20,8 @@ async fn migrations_apply_and_reopen_is_a_no_op() {
             .unwrap();
     assert_eq!(
         versions,
-        [(1, true)],
-        "the initial migration is applied once"
+        [(1, true), (2, true)],
+        "every migration is applied once"
     );
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' \
@@ -145,7 +145,7 @@ async fn newer_schema_is_refused_and_untouched() {
         StoreError::NewerSchema {
             found, supported, ..
         } => {
-            assert_eq!((*found, *supported), (9999, 1));
+            assert_eq!((*found, *supported), (9999, 2));
         }
         other => panic!("expected NewerSchema, got {other:?}"),
     }

@@ -213,6 +213,50 @@ async fn order_lookup_by_client_id() {
 }
 
 #[tokio::test]
+async fn an_order_the_exchange_forgot_is_closed_once_and_a_later_report_wins() {
+    let (_dir, store) = open_store().await;
+    store
+        .upsert_orders(&sim(), &[order("gone", "T-1", 1, 2, 3)])
+        .await
+        .unwrap();
+    let reason = "unknown to the exchange: not live and not in its archive";
+    let closed = store
+        .close_unknown_order(&sim(), "gone", reason)
+        .await
+        .unwrap()
+        .expect("a resting order is closed");
+    assert_eq!(closed.status, OrderStatus::Canceled);
+    assert_eq!(closed.remaining_count, Count::ZERO);
+    assert_eq!(closed.fill_count, Count::from_contracts(3), "fills stay");
+    assert_eq!(closed.closed_unknown.as_deref(), Some(reason));
+    assert_eq!(closed.revision, 2);
+    assert!(
+        store
+            .close_unknown_order(&sim(), "gone", reason)
+            .await
+            .unwrap()
+            .is_none(),
+        "an order already closed is left alone, so it is never checked again"
+    );
+    assert!(
+        store
+            .close_unknown_order(&sim(), "never-stored", reason)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // The exchange turns out to know it after all: its newer report replaces the mark.
+    store
+        .upsert_orders(&sim(), &[order("gone", "T-1", 1, 5, 10)])
+        .await
+        .unwrap();
+    let row = store.order(&sim(), "gone").await.unwrap().unwrap();
+    assert_eq!(row.status, OrderStatus::Executed);
+    assert_eq!(row.closed_unknown, None);
+}
+
+#[tokio::test]
 async fn settlements_are_idempotent_and_amendable() {
     let (_dir, store) = open_store().await;
     let s = settlement("T-1", SettlementResult::Yes, 3, 0, 9_000);
