@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use kalshi::model::fill::GetFillsParams;
-use kalshi::model::order::{GetOrdersParams, OrderStatus};
+use kalshi::model::historical::HistoricalRangeParams;
+use kalshi::model::order::{GetOrdersParams, Order, OrderStatus};
 use kalshi::model::settlement::GetSettlementsParams;
 use store::{OrderFilter, PageRequest};
 use time::OffsetDateTime;
@@ -140,7 +141,8 @@ async fn set_cursor(shared: &Shared, stream: &str, secs: i64) -> Result<(), Core
     Ok(())
 }
 
-/// Fills since the cursor; returns how many were new.
+/// Fills since the cursor; returns how many were new. The first sync of a key also
+/// imports the fills Kalshi has moved to its historical archive.
 async fn sync_fills(shared: &Shared) -> Result<usize, CoreError> {
     let cursor = cursor(shared, FILLS).await?;
     // Without a cursor, this is the account's history arriving in an empty store.
@@ -149,6 +151,10 @@ async fn sync_fills(shared: &Shared) -> Result<usize, CoreError> {
     } else {
         FillOrigin::History
     };
+    let mut new = 0;
+    if cursor.is_none() {
+        new += import_archived_fills(shared).await?;
+    }
     let params = GetFillsParams {
         min_ts: since(shared, cursor),
         limit: Some(PAGE),
@@ -162,7 +168,6 @@ async fn sync_fills(shared: &Shared) -> Result<usize, CoreError> {
             .chunks(PAGE as usize)
     );
     let mut newest = cursor;
-    let mut new = 0;
     while let Some(page) = pages.next().await {
         let fills = page.into_iter().collect::<Result<Vec<_>, _>>()?;
         let page_newest = fills
@@ -178,13 +183,78 @@ async fn sync_fills(shared: &Shared) -> Result<usize, CoreError> {
     Ok(new)
 }
 
+/// Every fill in the historical archive (older than Kalshi's cutoff); returns how many
+/// were new. An exchange without an archive (404) has none.
+async fn import_archived_fills(shared: &Shared) -> Result<usize, CoreError> {
+    let params = HistoricalRangeParams {
+        limit: Some(PAGE),
+        ..HistoricalRangeParams::default()
+    };
+    let mut pages = pin!(
+        shared
+            .link
+            .client
+            .historical_fills_stream(params)
+            .chunks(PAGE as usize)
+    );
+    let mut new = 0;
+    while let Some(page) = pages.next().await {
+        let fills = match archive_page(page)? {
+            Some(fills) => fills,
+            None => break,
+        };
+        new += record::fills(shared, &fills, FillOrigin::History).await?;
+    }
+    Ok(new)
+}
+
+/// Every order in the historical archive; returns how many changed.
+async fn import_archived_orders(shared: &Shared) -> Result<usize, CoreError> {
+    let params = HistoricalRangeParams {
+        limit: Some(PAGE),
+        ..HistoricalRangeParams::default()
+    };
+    let mut pages = pin!(
+        shared
+            .link
+            .client
+            .historical_orders_stream(params)
+            .chunks(PAGE as usize)
+    );
+    let mut changed = 0;
+    while let Some(page) = pages.next().await {
+        let orders = match archive_page(page)? {
+            Some(orders) => orders,
+            None => break,
+        };
+        changed += record::orders(shared, &orders).await?;
+    }
+    Ok(changed)
+}
+
+/// One page of an archive listing; `None` when the exchange has no archive (404).
+fn archive_page<T>(page: Vec<Result<T, kalshi::rest::Error>>) -> Result<Option<Vec<T>>, CoreError> {
+    match page.into_iter().collect::<Result<Vec<_>, _>>() {
+        Ok(items) => Ok(Some(items)),
+        Err(e) if e.status() == Some(404) => {
+            tracing::debug!("the exchange has no historical archive");
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Orders created since the cursor, every resting order, and stored resting orders the
-/// exchange no longer lists as resting; returns how many changed.
+/// exchange no longer lists as resting; returns how many changed. The first sync of a key
+/// also imports the orders Kalshi has moved to its historical archive.
 async fn sync_orders(shared: &Shared) -> Result<usize, CoreError> {
     let client = &shared.link.client;
     let cursor = cursor(shared, ORDERS).await?;
     let mut seen = HashSet::new();
     let mut changed = 0;
+    if cursor.is_none() {
+        changed += import_archived_orders(shared).await?;
+    }
 
     let recent = GetOrdersParams {
         min_ts: since(shared, cursor),
@@ -223,7 +293,9 @@ async fn sync_orders(shared: &Shared) -> Result<usize, CoreError> {
     Ok(changed)
 }
 
-/// Stored orders still marked resting that no listing above returned: each is read by id.
+/// Stored orders still marked resting that no listing above returned: each is read by id;
+/// one the live endpoint no longer knows is looked up in the historical archive, and one
+/// that is nowhere is closed as unknown, so it is not checked again on every catch-up.
 async fn check_vanished(shared: &Shared, seen: &HashSet<String>) -> Result<usize, CoreError> {
     let filter = OrderFilter {
         status: Some(OrderStatus::Resting),
@@ -233,24 +305,55 @@ async fn check_vanished(shared: &Shared, seen: &HashSet<String>) -> Result<usize
         .store
         .order_history(&shared.scope, &filter, &PageRequest::first(store::MAX_PAGE))
         .await?;
-    let vanished: Vec<String> = page
+    let vanished: Vec<(String, String)> = page
         .items
         .into_iter()
-        .map(|o| o.order_id)
-        .filter(|id| !seen.contains(id))
+        .map(|o| (o.order_id, o.ticker))
+        .filter(|(id, _)| !seen.contains(id))
         .take(MAX_VANISHED_CHECKS)
         .collect();
     let mut changed = 0;
-    for order_id in vanished {
+    for (order_id, ticker) in vanished {
         match shared.link.client.order(&order_id).await {
             Ok(order) => changed += record::orders(shared, &[order]).await?,
             Err(e) if e.status() == Some(404) => {
-                tracing::warn!(%order_id, "a stored resting order is unknown to the exchange");
+                changed += match archived_order(shared, &order_id, &ticker).await? {
+                    Some(order) => record::orders(shared, &[order]).await?,
+                    None => record::order_unknown(shared, &order_id, UNKNOWN_ORDER).await?,
+                };
             }
             Err(e) => return Err(e.into()),
         }
     }
     Ok(changed)
+}
+
+/// Why a stored order was closed by the store rather than by the exchange.
+const UNKNOWN_ORDER: &str = "the exchange no longer knows this order (not among its live \
+    orders nor in its historical archive); its final state is unknown";
+
+/// The order `order_id` of `ticker` in the historical archive, if it is there. Archive
+/// reads have no by-id form, so the market's archived orders are listed.
+async fn archived_order(
+    shared: &Shared,
+    order_id: &str,
+    ticker: &str,
+) -> Result<Option<Order>, CoreError> {
+    let params = HistoricalRangeParams {
+        ticker: Some(ticker.to_owned()),
+        limit: Some(PAGE),
+        ..HistoricalRangeParams::default()
+    };
+    let mut orders = pin!(shared.link.client.historical_orders_stream(params));
+    while let Some(order) = orders.next().await {
+        match order {
+            Ok(order) if order.order_id == order_id => return Ok(Some(order)),
+            Ok(_) => {}
+            Err(e) if e.status() == Some(404) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(None)
 }
 
 /// Settlements since the cursor; returns how many changed.

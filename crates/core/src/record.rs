@@ -65,6 +65,25 @@ pub(crate) async fn orders(shared: &Shared, orders: &[Order]) -> Result<usize, C
     Ok(changed.len())
 }
 
+/// Closes a stored resting order the exchange no longer knows, with `reason`; emits the
+/// closed order as [`OrderEvent::Stored`]. Returns 1 if it changed, else 0.
+pub(crate) async fn order_unknown(
+    shared: &Shared,
+    order_id: &str,
+    reason: &str,
+) -> Result<usize, CoreError> {
+    let Some(row) = shared
+        .store
+        .close_unknown_order(&shared.scope, order_id, reason)
+        .await?
+    else {
+        return Ok(0);
+    };
+    tracing::warn!(%order_id, "closed a stored resting order the exchange does not know");
+    shared.emit(AppEvent::Order(OrderEvent::Stored(Box::new(row.into()))));
+    Ok(1)
+}
+
 /// Stores a market fetched from the exchange; emits [`AppEvent::Market`] if it changed.
 pub(crate) async fn market(shared: &Shared, market: &Market) -> Result<(), CoreError> {
     let report = shared

@@ -2,6 +2,7 @@
 //! real SQLite files in temp directories and faults injected through the simulator.
 #![allow(clippy::unwrap_used)]
 
+mod archive;
 mod embedded;
 mod harness;
 mod live;
