@@ -3,7 +3,8 @@
 //!
 //! Other tools depend on this contract exactly:
 //! `kalshi-sim --listen 127.0.0.1:PORT --api-key KEY_ID=PATH_TO_PUBLIC_KEY.pem [--api-key ...]
-//! [--seed N] [--markets N] [--activity N] [--balance DOLLARS] [--fault ...]`.
+//! [--seed N] [--markets N] [--activity N] [--balance DOLLARS] [--fault ...]
+//! [--historical-cutoff-ms UNIX_MS]`.
 //! Bad arguments print a message on stderr and exit with code 2.
 
 use std::io::Write as _;
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use kalshi::model::Money;
-use kalshi_sim::server::{FaultPatch, SimConfig, Simulator};
+use kalshi_sim::server::{FaultPatch, HistoricalCutoff, SimConfig, Simulator};
 use kalshi_sim::universe::{DEFAULT_MARKETS, MAX_MARKETS};
 
 /// Exit code for unusable arguments (the same code clap uses for its own parse errors).
@@ -51,6 +52,11 @@ struct Cli {
     /// Accepted clock difference of signed request timestamps, in milliseconds.
     #[arg(long, default_value_t = 30_000)]
     auth_window_ms: u64,
+    /// Serve fills, finished orders and settled markets older than this Unix time (ms)
+    /// only under /historical/* (default 0: nothing archived). Also settable at run time
+    /// with POST /_sim/historical/cutoff.
+    #[arg(long, value_name = "UNIX_MS", default_value_t = 0)]
+    historical_cutoff_ms: i64,
 }
 
 fn parse_api_key(text: &str) -> Result<(String, PathBuf), String> {
@@ -101,6 +107,7 @@ fn config(cli: Cli) -> Result<SimConfig, String> {
         keys,
         faults,
         auth_window_ms: cli.auth_window_ms,
+        historical_cutoff: HistoricalCutoff::at(cli.historical_cutoff_ms),
         ..SimConfig::default()
     })
 }

@@ -1,12 +1,13 @@
 //! Admin routes under `/_sim` (outside `/trade-api`, unauthenticated, for tests and tools):
 //! the fault plan, market lifecycle (close / determine / settle / pause / activate),
-//! activity steps, the sim clock, and key registration.
+//! activity steps, the sim clock, key registration, and the historical cutoff.
 
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
+use super::archive::{CutoffPatch, HistoricalCutoff};
 use super::error::{ApiError, ApiResult};
 use super::extract::{JsonBody, PathParam};
 use super::faults::{FaultPatch, FaultPlan};
@@ -69,6 +70,18 @@ pub(crate) fn router() -> Router<SharedState> {
         .route("/activity/step", post(step))
         .route("/clock/advance", post(advance))
         .route("/keys", post(register_key))
+        .route("/historical/cutoff", post(set_cutoff))
+}
+
+async fn set_cutoff(
+    State(state): State<SharedState>,
+    JsonBody(patch): JsonBody<CutoffPatch>,
+) -> ApiResult<Json<HistoricalCutoff>> {
+    state
+        .archive
+        .apply(&patch)
+        .map(Json)
+        .map_err(|e| ApiError::invalid_parameters(e.to_string()))
 }
 
 async fn get_faults(State(state): State<SharedState>) -> Json<FaultPlan> {

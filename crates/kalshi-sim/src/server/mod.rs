@@ -6,8 +6,10 @@
 //! - [`auth`]: `KALSHI-ACCESS-*` signature checks.
 //! - [`error`]: the one error type, rendered as Kalshi's error bodies.
 //! - [`faults`]: the fault plan and the REST fault middleware.
+//! - [`archive`]: the cutoff between live and `/historical/*` records.
 //! - `rest`: one module per API domain; `admin`: the `/_sim` routes.
 
+pub mod archive;
 pub mod auth;
 pub mod catalog;
 pub mod convert;
@@ -34,6 +36,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use admin::{AdminReply, AdvanceRequest, DetermineRequest, RegisterKeyRequest, StepRequest};
+pub use archive::{CutoffError, CutoffPatch, HistoricalCutoff};
 pub use auth::Caller;
 pub use error::ApiError;
 pub use faults::{FaultPatch, FaultPlan, FaultSpecError, Faults, WsControl};
@@ -83,6 +86,9 @@ pub struct SimConfig {
     pub ws_heartbeat: Duration,
     /// The API usage tier `GET /account/limits` reports for every key (not enforced).
     pub usage_tier: UsageTier,
+    /// Records older than this are served only under `/historical/*` (default: the Unix
+    /// epoch, nothing archived).
+    pub historical_cutoff: HistoricalCutoff,
 }
 
 impl Default for SimConfig {
@@ -100,6 +106,7 @@ impl Default for SimConfig {
             auth_window_ms: DEFAULT_AUTH_WINDOW_MS,
             ws_heartbeat: ws::HEARTBEAT,
             usage_tier: UsageTier::default(),
+            historical_cutoff: HistoricalCutoff::default(),
         }
     }
 }
@@ -151,6 +158,9 @@ pub enum StartError {
     /// The configured fault plan is invalid.
     #[error("invalid fault plan: {0}")]
     Faults(#[from] FaultSpecError),
+    /// The configured historical cutoff is out of range.
+    #[error("invalid historical cutoff: {0}")]
+    Cutoff(#[from] CutoffError),
 }
 
 impl StartError {
@@ -250,6 +260,7 @@ impl Simulator {
         state
             .faults
             .apply(&config.faults, u64::try_from(start_ms).unwrap_or(0))?;
+        state.archive.set(config.historical_cutoff)?;
         for (key_id, pem) in &config.keys {
             register_key(&state, key_id, pem)?;
         }
@@ -330,6 +341,17 @@ impl SimHandle {
         self.state
             .faults
             .apply(patch, u64::try_from(self.state.clock.now_ms()).unwrap_or(0))
+    }
+
+    /// Moves the historical cutoff (as `POST /_sim/historical/cutoff` does).
+    ///
+    /// # Errors
+    /// [`CutoffError`] for an out-of-range value; nothing changes then.
+    pub fn set_historical_cutoff(
+        &self,
+        patch: &CutoffPatch,
+    ) -> Result<HistoricalCutoff, CutoffError> {
+        self.state.archive.apply(patch)
     }
 
     /// Registers an API key (funded with the configured balance).

@@ -102,6 +102,8 @@ pub struct SimState {
     activity: Mutex<Option<Activity>>,
     /// The fault plan and its live counters.
     pub faults: Faults,
+    /// Where live records end and `/historical/*` begins.
+    pub archive: super::archive::Archive,
     /// Wall clock and sim time.
     pub clock: SimClock,
     /// Settings fixed at start.
@@ -128,6 +130,7 @@ impl SimState {
             groups: Mutex::new(OrderGroups::default()),
             activity: Mutex::new(None),
             faults: Faults::new(fault_seed),
+            archive: super::archive::Archive::default(),
             clock: SimClock::default(),
             settings,
             events: broadcast::channel(EVENT_BUS_CAPACITY).0,

@@ -11,6 +11,7 @@ mod e2e;
 mod errors;
 mod faults;
 mod harness;
+mod historical;
 mod live;
 mod markets;
 mod orders;

@@ -15,6 +15,7 @@ use kalshi::model::orderbook::{
 use kalshi::model::trade::{GetTradesParams, GetTradesResponse};
 
 use crate::engine::{Engine, Market, Trade};
+use crate::server::archive::Shelf;
 use crate::server::convert;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::{PathParam, QueryParams, query_pairs};
@@ -31,16 +32,30 @@ pub(crate) async fn list(
     State(state): State<SharedState>,
     QueryParams(params): QueryParams<GetMarketsParams>,
 ) -> ApiResult<Json<GetMarketsResponse>> {
-    check_filter_mix(&params)?;
-    let req = PageRequest::standard("markets", params.limit, params.cursor.as_deref())?;
+    list_markets(&state, &params, Shelf::Live)
+}
+
+/// Markets on one side of the cutoff, in listing order (`GET /markets` and
+/// `GET /historical/markets`).
+pub(crate) fn list_markets(
+    state: &SharedState,
+    params: &GetMarketsParams,
+    shelf: Shelf,
+) -> ApiResult<Json<GetMarketsResponse>> {
+    check_filter_mix(params)?;
+    let kind = shelf.cursor_kind("markets");
+    let req = PageRequest::standard(&kind, params.limit, params.cursor.as_deref())?;
+    let cutoff = state.archive.cutoff();
     let (markets, cursor) = state.read(|engine, now| {
         let rows = engine
             .markets()
             .iter()
             .enumerate()
-            .filter(|(_, m)| matches_filters(m, &params, now))
+            .filter(|(_, m)| {
+                shelf.holds(cutoff.market_archived(m)) && matches_filters(m, params, now)
+            })
             .map(|(i, m)| (i as u64, m));
-        let (page, cursor) = pagination::page("markets", req, rows, pagination::ascending);
+        let (page, cursor) = pagination::page(&kind, req, rows, pagination::ascending);
         (
             page.into_iter().map(|m| convert::market(m, now)).collect(),
             cursor,
@@ -139,15 +154,29 @@ fn matches_filters(m: &Market, p: &GetMarketsParams, now: i64) -> bool {
     true
 }
 
-/// `GET /markets/{ticker}`.
+/// `GET /markets/{ticker}`: 404 once the market is archived (Kalshi serves it only
+/// under `/historical/markets` then).
 pub(crate) async fn get(
     State(state): State<SharedState>,
     PathParam(ticker): PathParam<String>,
 ) -> ApiResult<Json<GetMarketResponse>> {
+    get_market(&state, &ticker, Shelf::Live)
+}
+
+/// One market if it is on `shelf` (`GET /markets/{ticker}` and
+/// `GET /historical/markets/{ticker}`); 404 otherwise.
+pub(crate) fn get_market(
+    state: &SharedState,
+    ticker: &str,
+    shelf: Shelf,
+) -> ApiResult<Json<GetMarketResponse>> {
+    let cutoff = state.archive.cutoff();
     state.read(|engine, now| {
         let m = engine
-            .market(&ticker)
-            .map_err(|_| ApiError::market_not_found(&ticker))?;
+            .market(ticker)
+            .ok()
+            .filter(|m| shelf.holds(cutoff.market_archived(m)))
+            .ok_or_else(|| ApiError::market_not_found(ticker))?;
         Ok(Json(GetMarketResponse {
             market: convert::market(m, now),
         }))

@@ -6,6 +6,7 @@ mod account;
 mod candlesticks;
 mod events;
 mod exchange;
+mod historical;
 mod markets;
 mod order_groups;
 mod orders;
@@ -52,6 +53,9 @@ pub(crate) fn router(state: SharedState) -> Router<SharedState> {
         .route("/series/{series_ticker}", get(series::get))
         .route("/events", get(events::list))
         .route("/events/{event_ticker}", get(events::get))
+        .route("/historical/cutoff", get(historical::cutoff))
+        .route("/historical/markets", get(historical::markets))
+        .route("/historical/markets/{ticker}", get(historical::market))
         .route_layer(from_fn_with_state(state.clone(), auth::optional_auth));
 
     let private = Router::new()
@@ -64,6 +68,8 @@ pub(crate) fn router(state: SharedState) -> Router<SharedState> {
         .route("/portfolio/positions", get(portfolio::positions))
         .route("/portfolio/fills", get(portfolio::fills))
         .route("/portfolio/settlements", get(portfolio::settlements))
+        .route("/historical/fills", get(historical::fills))
+        .route("/historical/orders", get(historical::orders))
         .route("/portfolio/orders", get(orders::list).post(orders::v1_gone))
         .route(
             "/portfolio/orders/batched",

@@ -23,6 +23,7 @@ use kalshi::model::portfolio::SubaccountParams;
 
 use crate::engine::{AmendRequest, Decrease, Engine, Order, OrderOutcome, OrderRequest, Outcome};
 use crate::ids::{OrderId, UserId};
+use crate::server::archive::Shelf;
 use crate::server::auth::Caller;
 use crate::server::convert;
 use crate::server::error::{ApiError, ApiResult};
@@ -64,13 +65,27 @@ pub(crate) async fn list(
     Extension(caller): Extension<Caller>,
     QueryParams(params): QueryParams<GetOrdersParams>,
 ) -> ApiResult<Json<GetOrdersResponse>> {
+    list_orders(&state, &caller, &params, Shelf::Live)
+}
+
+/// The caller's orders on one side of the cutoff, newest first (`GET /portfolio/orders`
+/// and `GET /historical/orders`).
+pub(crate) fn list_orders(
+    state: &SharedState,
+    caller: &Caller,
+    params: &GetOrdersParams,
+    shelf: Shelf,
+) -> ApiResult<Json<GetOrdersResponse>> {
     check_scope(params.subaccount, params.exchange_index)?;
-    let req = PageRequest::standard("orders", params.limit, params.cursor.as_deref())?;
+    let kind = shelf.cursor_kind("orders");
+    let req = PageRequest::standard(&kind, params.limit, params.cursor.as_deref())?;
+    let cutoff = state.archive.cutoff();
     state.read(|engine, _| {
         let mut orders: Vec<&Order> = engine
             .orders_of(caller.user)
             .filter(|o| {
-                params.ticker.as_ref().is_none_or(|t| **t == *o.ticker)
+                shelf.holds(cutoff.order_archived(o))
+                    && params.ticker.as_ref().is_none_or(|t| **t == *o.ticker)
                     && params
                         .status
                         .is_none_or(|s| s == convert::order_status(o.status))
@@ -88,23 +103,29 @@ pub(crate) async fn list(
             .collect();
         orders.sort_by_key(|o| std::cmp::Reverse(o.id));
         let rows = orders.into_iter().map(|o| (o.id.0, o));
-        let (page, cursor) = pagination::page("orders", req, rows, pagination::descending);
+        let (page, cursor) = pagination::page(&kind, req, rows, pagination::descending);
         Ok(Json(GetOrdersResponse {
-            orders: page.into_iter().map(|o| wire_order(&state, o)).collect(),
+            orders: page.into_iter().map(|o| wire_order(state, o)).collect(),
             cursor,
         }))
     })
 }
 
-/// `GET /portfolio/orders/{order_id}`.
+/// `GET /portfolio/orders/{order_id}`: 404 once the order is archived (Kalshi serves it
+/// only in `GET /historical/orders` then).
 pub(crate) async fn get(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
     PathParam(id): PathParam<String>,
 ) -> ApiResult<Json<GetOrderResponse>> {
     let id = order_id(&id)?;
+    let cutoff = state.archive.cutoff();
     state.read(|engine, _| {
         let o = engine.order(caller.user, id)?;
+        if cutoff.order_archived(o) {
+            // The same answer as an order this exchange never had.
+            return Err(crate::SimError::OrderNotFound(id.to_string()).into());
+        }
         Ok(Json(GetOrderResponse {
             order: wire_order(&state, o),
         }))

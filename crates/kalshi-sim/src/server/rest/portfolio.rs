@@ -16,6 +16,7 @@ use kalshi::model::{Count, Money};
 use crate::accounts::Account;
 use crate::engine::Engine;
 use crate::lifecycle::MarketStatus;
+use crate::server::archive::Shelf;
 use crate::server::auth::Caller;
 use crate::server::convert::{self, EXCHANGE_INDEX};
 use crate::server::error::{ApiError, ApiResult};
@@ -176,8 +177,21 @@ pub(crate) async fn fills(
     Extension(caller): Extension<Caller>,
     QueryParams(params): QueryParams<GetFillsParams>,
 ) -> ApiResult<Json<GetFillsResponse>> {
+    list_fills(&state, &caller, &params, Shelf::Live)
+}
+
+/// The caller's fills on one side of the cutoff, newest first (`GET /portfolio/fills`
+/// and `GET /historical/fills`).
+pub(crate) fn list_fills(
+    state: &SharedState,
+    caller: &Caller,
+    params: &GetFillsParams,
+    shelf: Shelf,
+) -> ApiResult<Json<GetFillsResponse>> {
     check_scope(params.subaccount, params.exchange_index)?;
-    let req = PageRequest::standard("fills", params.limit, params.cursor.as_deref())?;
+    let kind = shelf.cursor_kind("fills");
+    let req = PageRequest::standard(&kind, params.limit, params.cursor.as_deref())?;
+    let cutoff = state.archive.cutoff();
     let order_filter =
         match &params.order_id {
             None => None,
@@ -186,19 +200,20 @@ pub(crate) async fn fills(
             })?),
         };
     state.read(|engine, _| {
-        let acct = account(engine, &caller)?;
+        let acct = account(engine, caller)?;
         let rows = acct
             .fills()
             .iter()
             .enumerate()
             .rev()
             .filter(|(_, f)| {
-                params.ticker.as_ref().is_none_or(|t| **t == *f.ticker)
+                shelf.holds(cutoff.fill_archived(f.ts_ms))
+                    && params.ticker.as_ref().is_none_or(|t| **t == *f.ticker)
                     && order_filter.is_none_or(|o| o == f.order_id)
                     && in_window(f.ts_ms, params.min_ts, params.max_ts)
             })
             .map(|(i, f)| (i as u64, f));
-        let (page, cursor) = pagination::page("fills", req, rows, pagination::descending);
+        let (page, cursor) = pagination::page(&kind, req, rows, pagination::descending);
         Ok(Json(GetFillsResponse {
             fills: page.into_iter().map(convert::fill).collect(),
             cursor,
