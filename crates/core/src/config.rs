@@ -9,6 +9,7 @@ use kalshi::model::Count;
 use kalshi::rest::{RetryPolicy, Tier};
 use kalshi::ws::BackoffConfig;
 use kalshi_sim::SimConfig;
+use kalshi_sim::server::AdminToken;
 
 use crate::credentials::CredentialStore;
 use crate::environment::DeskEnvironment;
@@ -17,14 +18,17 @@ use crate::environment::DeskEnvironment;
 #[derive(Debug, Clone)]
 pub enum SimulatorSetup {
     /// Start `kalshi-sim` in-process with this config (bind it to `127.0.0.1:0`); it stops
-    /// when the session closes.
+    /// when the session closes. The session drives it through its handle, so the default
+    /// serves no `/_sim` admin routes over HTTP.
     Embedded(Box<SimConfig>),
     /// Use a simulator that is already running (e.g. `cargo xtask run --sim`, or a test's):
     /// `base_url` is `http://HOST:PORT`; the key is registered through its `/_sim/keys`
-    /// admin route.
+    /// admin route, with the admin token the simulator printed at start.
     External {
         /// `http://HOST:PORT` of the simulator.
         base_url: String,
+        /// The simulator's admin token (`admin token …`, its second stdout line).
+        admin_token: AdminToken,
     },
 }
 
@@ -34,6 +38,7 @@ impl Default for SimulatorSetup {
     fn default() -> Self {
         Self::Embedded(Box::new(SimConfig {
             activity: 20,
+            admin_routes: false,
             ..SimConfig::default()
         }))
     }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use kalshi::auth::{Credentials, PrivateKey};
 use kalshi::env::Environment;
+use kalshi_sim::server::AdminToken;
 use kalshi_sim::{SimHandle, Simulator};
 
 use crate::config::{SessionConfig, SimulatorSetup};
@@ -104,7 +105,10 @@ async fn simulator(
             tracing::info!(addr = %handle.addr(), "embedded simulator started");
             Ok((environment, Some(handle)))
         }
-        SimulatorSetup::External { base_url } => {
+        SimulatorSetup::External {
+            base_url,
+            admin_token,
+        } => {
             let base = base_url.trim_end_matches('/');
             let ws_base = if let Some(rest) = base.strip_prefix("https://") {
                 format!("wss://{rest}")
@@ -121,7 +125,7 @@ async fn simulator(
             )
             .map_err(|e| CoreError::InvalidRequest(e.to_string()))?;
             // An unreachable simulator is not fatal: the session opens offline.
-            if let Err(e) = register_external(base, &key.key_id, &public_pem).await {
+            if let Err(e) = register_external(base, admin_token, &key.key_id, &public_pem).await {
                 tracing::warn!(error = %e, "could not register the key with the simulator");
             }
             Ok((environment, None))
@@ -129,8 +133,13 @@ async fn simulator(
     }
 }
 
-/// `POST {base}/_sim/keys` with the public key.
-async fn register_external(base: &str, key_id: &str, public_pem: &str) -> Result<(), String> {
+/// `POST {base}/_sim/keys` with the public key, authorized by the admin token.
+async fn register_external(
+    base: &str,
+    admin_token: &AdminToken,
+    key_id: &str,
+    public_pem: &str,
+) -> Result<(), String> {
     let client = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(5))
         .build()
@@ -138,6 +147,7 @@ async fn register_external(base: &str, key_id: &str, public_pem: &str) -> Result
     let body = serde_json::json!({ "key_id": key_id, "public_key_pem": public_pem });
     let response = client
         .post(format!("{base}{}/keys", kalshi_sim::server::ADMIN_PREFIX))
+        .bearer_auth(admin_token.expose())
         .json(&body)
         .send()
         .await

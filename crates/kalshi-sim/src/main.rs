@@ -1,5 +1,6 @@
 //! The `kalshi-sim` binary: parses the CLI contract, starts the simulator, prints
-//! `listening on http://ADDR` as its first stdout line, and serves until SIGINT/SIGTERM.
+//! `listening on http://ADDR` as its first stdout line and `admin token TOKEN` as its
+//! second (the bearer token every `/_sim` request needs), and serves until SIGINT/SIGTERM.
 //!
 //! Other tools depend on this contract exactly:
 //! `kalshi-sim --listen 127.0.0.1:PORT --api-key KEY_ID=PATH_TO_PUBLIC_KEY.pem [--api-key ...]
@@ -108,6 +109,7 @@ fn config(cli: Cli) -> Result<SimConfig, String> {
         faults,
         auth_window_ms: cli.auth_window_ms,
         historical_cutoff: HistoricalCutoff::at(cli.historical_cutoff_ms),
+        admin_routes: true,
         ..SimConfig::default()
     })
 }
@@ -160,8 +162,10 @@ async fn run(config: SimConfig) -> ExitCode {
     };
     {
         let mut out = std::io::stdout().lock();
-        let printed =
-            writeln!(out, "listening on http://{}", handle.addr()).and_then(|()| out.flush());
+        // Stdout is the starter's private channel; the token never goes to the logs.
+        let printed = writeln!(out, "listening on http://{}", handle.addr())
+            .and_then(|()| writeln!(out, "admin token {}", handle.admin_token()))
+            .and_then(|()| out.flush());
         if let Err(e) = printed {
             eprintln!("kalshi-sim: cannot write to stdout: {e}");
         }

@@ -101,3 +101,36 @@ async fn close_ends_every_task() {
         "no task outlives the session"
     );
 }
+
+#[tokio::test]
+async fn the_default_embedded_exchange_serves_no_admin_routes() {
+    let dir = tempfile::tempdir().unwrap();
+    let creds = Arc::new(MemoryCredentialStore::new());
+    let mut config = config(dir.path(), creds);
+    // The app's default, made small and still; its admin setting is left as it is.
+    let mut setup = SimulatorSetup::default();
+    if let SimulatorSetup::Embedded(sim) = &mut setup {
+        sim.markets = 10;
+        sim.activity = 0;
+    }
+    config.simulator = setup;
+    let session = Session::open(config).await.unwrap();
+    let addr = session.simulator_addr().expect("an embedded simulator");
+    let http = reqwest::Client::new();
+    for path in ["/_sim/keys", "/_sim/faults", "/_sim/clock/advance"] {
+        let r = http
+            .post(format!("http://{addr}{path}"))
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::NOT_FOUND, "{path}");
+    }
+    let r = http
+        .get(format!("http://{addr}/trade-api/v2/exchange/status"))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "the exchange itself is served");
+    session.close().await;
+}

@@ -19,7 +19,7 @@ use kalshi::model::order_entry::{CreateOrderRequest, CreateOrderResponse};
 use kalshi::model::{Count, Price};
 use kalshi::rest::{Client, RetryPolicy, Tier};
 use kalshi::ws::BackoffConfig;
-use kalshi_sim::server::FaultPatch;
+use kalshi_sim::server::{AdminToken, FaultPatch};
 use kalshi_sim::{SimConfig, SimHandle, Simulator};
 use tempfile::TempDir;
 use tokio::sync::broadcast::{self, error::RecvError};
@@ -114,6 +114,7 @@ impl Env {
         let mut config = SimConfig {
             markets: 20,
             keys: vec![(KEY_B.to_owned(), key_b_public())],
+            admin_routes: true,
             ..SimConfig::default()
         };
         tweak(&mut config);
@@ -158,6 +159,7 @@ impl Env {
         );
         config.simulator = SimulatorSetup::External {
             base_url: format!("http://{}", self.sim.addr()),
+            admin_token: AdminToken::fixed(self.sim.admin_token()).expect("a usable token"),
         };
         config.tuning = fast_tuning();
         config
@@ -218,6 +220,7 @@ impl Env {
     pub async fn admin(&self, path: &str, body: serde_json::Value) {
         let response = reqwest::Client::new()
             .post(format!("{}{path}", self.sim.admin_url()))
+            .bearer_auth(self.sim.admin_token())
             .json(&body)
             .send()
             .await

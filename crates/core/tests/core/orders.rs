@@ -87,6 +87,7 @@ async fn invalid_orders_are_refused_before_sending() {
     let http = reqwest::Client::new();
     let r = http
         .post(format!("{}/markets/{closed}/close", env.sim.admin_url()))
+        .bearer_auth(env.sim.admin_token())
         .json(&json!({}))
         .send()
         .await

@@ -1,4 +1,5 @@
-//! Admin routes under `/_sim` (outside `/trade-api`, unauthenticated, for tests and tools):
+//! Admin routes under `/_sim` (outside `/trade-api`, for tests and tools; mounted only
+//! with `SimConfig::admin_routes`, behind the admin token of [`super::admin_guard`]):
 //! the fault plan, market lifecycle (close / determine / settle / pause / activate),
 //! activity steps, the sim clock, key registration, and the historical cutoff.
 
@@ -207,8 +208,16 @@ async fn register_key(
     State(state): State<SharedState>,
     JsonBody(req): JsonBody<RegisterKeyRequest>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let user = super::register_key(&state, &req.key_id, &req.public_key_pem)
-        .map_err(|e| ApiError::invalid_parameters(e.to_string()))?;
+    let user =
+        super::register_key(&state, &req.key_id, &req.public_key_pem).map_err(|e| match e {
+            super::RegisterError::KeyIdTaken { .. } => ApiError::new(
+                axum::http::StatusCode::CONFLICT,
+                "api_key_id_taken",
+                "key id already registered",
+            )
+            .with_details(e.to_string()),
+            _ => ApiError::invalid_parameters(e.to_string()),
+        })?;
     Ok(Json(serde_json::json!({
         "key_id": req.key_id,
         "user_id": user.to_uuid().to_string(),

@@ -7,8 +7,10 @@
 //! - [`error`]: the one error type, rendered as Kalshi's error bodies.
 //! - [`faults`]: the fault plan and the REST fault middleware.
 //! - [`archive`]: the cutoff between live and `/historical/*` records.
-//! - `rest`: one module per API domain; `admin`: the `/_sim` routes.
+//! - `rest`: one module per API domain; `admin`: the `/_sim` routes, behind
+//!   [`admin_guard`] (a per-start token and JSON-only writes).
 
+pub mod admin_guard;
 pub mod archive;
 pub mod auth;
 pub mod catalog;
@@ -36,6 +38,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use admin::{AdminReply, AdvanceRequest, DetermineRequest, RegisterKeyRequest, StepRequest};
+pub use admin_guard::{AdminToken, AdminTokenError};
 pub use archive::{CutoffError, CutoffPatch, HistoricalCutoff};
 pub use auth::Caller;
 pub use error::ApiError;
@@ -89,6 +92,13 @@ pub struct SimConfig {
     /// Records older than this are served only under `/historical/*` (default: the Unix
     /// epoch, nothing archived).
     pub historical_cutoff: HistoricalCutoff,
+    /// Whether `/_sim` is served over HTTP at all. Off by default: an exchange embedded in
+    /// the app is driven in-process through [`SimHandle`], and a route that is not there
+    /// cannot be abused; the binary and tests that drive it over HTTP turn it on.
+    pub admin_routes: bool,
+    /// The admin token to require instead of a random one (tools that must know it in
+    /// advance; see [`AdminToken::fixed`]).
+    pub admin_token: Option<AdminToken>,
 }
 
 impl Default for SimConfig {
@@ -107,6 +117,8 @@ impl Default for SimConfig {
             ws_heartbeat: ws::HEARTBEAT,
             usage_tier: UsageTier::default(),
             historical_cutoff: HistoricalCutoff::default(),
+            admin_routes: false,
+            admin_token: None,
         }
     }
 }
@@ -124,6 +136,14 @@ pub enum RegisterError {
         key_id: String,
         /// What is wrong with the PEM.
         source: KeyError,
+    },
+    /// The key id is already bound to a different public key: key ids are not secret
+    /// (they travel in every request header), so re-binding one would hand its account
+    /// to whoever asked.
+    #[error("API key {key_id:?} is already registered with a different public key")]
+    KeyIdTaken {
+        /// The key id.
+        key_id: String,
     },
     /// The exchange refused to open the account.
     #[error("API key {key_id:?}: {source}")]
@@ -173,8 +193,9 @@ impl StartError {
     }
 }
 
-/// Registers an API key with a fresh account funded with the configured balance. Registering
-/// a key id again replaces its public key and keeps its account.
+/// Registers an API key with a fresh account funded with the configured balance.
+/// Registering a key id again with the same public key is a no-op that returns its account;
+/// with a different key it is refused ([`RegisterError::KeyIdTaken`]).
 ///
 /// # Errors
 /// [`RegisterError`].
@@ -191,7 +212,12 @@ pub fn register_key(
         source,
     })?;
     let user = match state.key(key_id) {
-        Some(existing) => existing.user,
+        Some(existing) if existing.verifier == verifier => return Ok(existing.user),
+        Some(_) => {
+            return Err(RegisterError::KeyIdTaken {
+                key_id: key_id.to_owned(),
+            });
+        }
         None => state
             .mutate(|engine, _| {
                 Ok::<_, SimError>(Outcome {
@@ -209,11 +235,21 @@ pub fn register_key(
     Ok(user)
 }
 
-/// The whole HTTP application for `state`.
-pub fn app(state: SharedState) -> Router {
-    Router::new()
-        .nest(REST_PREFIX, rest::router(state.clone()))
-        .nest(ADMIN_PREFIX, admin::router())
+/// The whole HTTP application for `state`; `/_sim` is mounted, behind `admin` as its
+/// token, only when `admin` is given.
+pub fn app(state: SharedState, admin: Option<AdminToken>) -> Router {
+    let router = Router::new().nest(REST_PREFIX, rest::router(state.clone()));
+    let router = match admin {
+        Some(token) => router.nest(
+            ADMIN_PREFIX,
+            admin::router().route_layer(axum::middleware::from_fn_with_state(
+                token,
+                admin_guard::require_admin,
+            )),
+        ),
+        None => router,
+    };
+    router
         .route(WS_PATH, axum::routing::get(ws::upgrade))
         .fallback(rest::unknown_route)
         .layer(axum::middleware::from_fn(error::catch_panic))
@@ -231,6 +267,10 @@ impl Simulator {
     /// # Errors
     /// [`StartError`] naming what was wrong; nothing keeps running then.
     pub async fn start(config: SimConfig) -> Result<SimHandle, StartError> {
+        let admin_token = config
+            .admin_token
+            .clone()
+            .unwrap_or_else(AdminToken::generate);
         let clock = state::SimClock::default();
         let start_ms = clock.now_ms();
         let universe = Universe::generate(&UniverseConfig {
@@ -279,15 +319,22 @@ impl Simulator {
             source,
         })?;
         let server = tokio::spawn(
-            axum::serve(listener, app(state.clone()))
-                .with_graceful_shutdown(state.shutdown_signal())
-                .into_future(),
+            axum::serve(
+                listener,
+                app(
+                    state.clone(),
+                    config.admin_routes.then(|| admin_token.clone()),
+                ),
+            )
+            .with_graceful_shutdown(state.shutdown_signal())
+            .into_future(),
         );
         tasks::start(&state, config.activity);
         tracing::info!(%addr, markets = config.markets, seed = config.seed, "simulator listening");
         Ok(SimHandle {
             addr,
             state,
+            admin_token,
             server: Some(server),
         })
     }
@@ -299,6 +346,7 @@ impl Simulator {
 pub struct SimHandle {
     addr: SocketAddr,
     state: SharedState,
+    admin_token: AdminToken,
     server: Option<JoinHandle<std::io::Result<()>>>,
 }
 
@@ -318,9 +366,15 @@ impl SimHandle {
         format!("ws://{}{WS_PATH}", self.addr)
     }
 
-    /// Admin base URL, `http://ADDR/_sim`.
+    /// Admin base URL, `http://ADDR/_sim` (served only with [`SimConfig::admin_routes`]).
     pub fn admin_url(&self) -> String {
         format!("http://{}{ADMIN_PREFIX}", self.addr)
+    }
+
+    /// The token every `/_sim` request must carry as `Authorization: Bearer TOKEN`. Hand
+    /// it only to code that may fault, settle and re-key this exchange; never log it.
+    pub fn admin_token(&self) -> &str {
+        self.admin_token.expose()
     }
 
     /// The shared state (engine access, event bus, clock).

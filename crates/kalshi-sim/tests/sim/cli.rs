@@ -1,4 +1,5 @@
-//! The binary's CLI contract: first stdout line, serving, exit 0 on SIGTERM/SIGINT, exit 2
+//! The binary's CLI contract: first stdout line (the address), second (the admin token),
+//! serving, exit 0 on SIGTERM/SIGINT, exit 2
 //! with a message on bad arguments. Every spawned process is killed on every path.
 
 use std::io::{BufRead, BufReader, Read};
@@ -78,6 +79,10 @@ impl Proc {
 
     fn first_line(&self) -> String {
         self.lines.recv_timeout(WAIT).expect("a first stdout line")
+    }
+
+    fn next_line(&self) -> String {
+        self.lines.recv_timeout(WAIT).expect("another stdout line")
     }
 
     fn signal(&self, name: &str) {
@@ -174,6 +179,18 @@ async fn prints_its_address_serves_and_exits_0_on_sigterm() {
     .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body["markets"].as_array().unwrap().len(), 40);
+
+    // The second line is the admin token: the admin routes take it and nothing else.
+    let line = proc.next_line();
+    let token = line
+        .strip_prefix("admin token ")
+        .unwrap_or_else(|| panic!("unexpected second line {line:?}"));
+    assert_eq!(token.len(), 64, "32 random bytes in hex");
+    let faults = format!("http://{addr}/_sim/faults");
+    let without = http.get(&faults).send().await.unwrap();
+    assert_eq!(without.status(), StatusCode::UNAUTHORIZED);
+    let with = http.get(&faults).bearer_auth(token).send().await.unwrap();
+    assert_eq!(with.status(), StatusCode::OK);
     proc.signal("TERM");
     let status = proc.wait();
     assert_eq!(status.code(), Some(0), "SIGTERM exits 0");
@@ -196,7 +213,7 @@ fn bad_arguments_exit_2_with_a_message() {
     let good_key = format!("key-a={}", pem.0.display());
     let garbage = TempFile::new("not a key");
     let garbage_key = format!("key-a={}", garbage.0.display());
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (
             &["--listen", "127.0.0.1:0", "--api-key", "no-equals-sign"],
             "KEY_ID=PATH",
@@ -230,6 +247,10 @@ fn bad_arguments_exit_2_with_a_message() {
             "unknown fault",
         ),
         (&["--listen", "not-an-address"], "--listen"),
+        (
+            &["--listen", "127.0.0.1:0", "--historical-cutoff-ms=-1"],
+            "historical cutoff",
+        ),
     ];
     for (args, needle) in cases {
         let (code, stderr) = run_failing(args);

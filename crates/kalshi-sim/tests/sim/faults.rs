@@ -29,8 +29,8 @@ async fn a_full_503_share_fails_every_request_until_reset() {
         "before auth, too"
     );
     let r = sim
-        .http
-        .delete(sim.url("/_sim/faults"))
+        .admin_request(reqwest::Method::DELETE, "/faults")
+        .header("content-type", "application/json")
         .send()
         .await
         .unwrap();

@@ -90,6 +90,7 @@ impl Sim {
                 (KEY_A.to_owned(), key_a_public()),
                 (KEY_B.to_owned(), key_b_public()),
             ],
+            admin_routes: true,
             ..SimConfig::default()
         };
         tweak(&mut config);
@@ -154,12 +155,16 @@ impl Sim {
             .await
     }
 
-    /// POST to an admin route (`/_sim{endpoint}`).
+    /// A request to an admin route (`/_sim{endpoint}`) carrying the admin token.
+    pub fn admin_request(&self, method: Method, endpoint: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, self.url(&format!("/_sim{endpoint}")))
+            .bearer_auth(self.handle.admin_token())
+    }
+
+    /// POST of a JSON body to an admin route (`/_sim{endpoint}`), with the admin token.
     pub async fn admin(&self, endpoint: &str, body: &Value) -> Reply {
-        let req = self
-            .http
-            .post(self.url(&format!("/_sim{endpoint}")))
-            .json(body);
+        let req = self.admin_request(Method::POST, endpoint).json(body);
         reply(req.send().await.expect("admin request is answered")).await
     }
 

@@ -3,6 +3,7 @@
 //! vocabularies and numbers), error bodies, faults and the binary's CLI contract.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin;
 mod auth;
 mod cli;
 mod client;

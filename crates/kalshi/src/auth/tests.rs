@@ -490,3 +490,13 @@ fn debug_prints_no_key_material() {
         }
     }
 }
+
+#[test]
+fn verifiers_are_equal_when_their_public_keys_are() {
+    let a = verifier_a();
+    let a_again =
+        Verifier::from_public_key(PrivateKey::from_pem(&key_a_pkcs1()).unwrap().public_key());
+    let b = Verifier::from_public_pem(&armor("PUBLIC KEY", KEY_B_SPKI)).unwrap();
+    assert_eq!(a, a_again, "the same key from a private PEM");
+    assert_ne!(a, b);
+}

@@ -43,6 +43,16 @@ pub struct Verifier {
     modulus_len: usize,
 }
 
+/// Two verifiers are equal when they hold the same public key, whatever PEM form it came
+/// in (the simulator refuses to re-bind a key id to a different key).
+impl PartialEq for Verifier {
+    fn eq(&self, other: &Self) -> bool {
+        AsRef::<RsaPublicKey>::as_ref(&self.key) == AsRef::<RsaPublicKey>::as_ref(&other.key)
+    }
+}
+
+impl Eq for Verifier {}
+
 impl Verifier {
     /// Builds a verifier from a public key PEM: SPKI (`BEGIN PUBLIC KEY`) or PKCS#1
     /// (`BEGIN RSA PUBLIC KEY`).
