@@ -202,6 +202,7 @@ function clients(keyIdVar, pemVar) {
   return {
     account: make(sdk.AccountApi),
     exchange: make(sdk.ExchangeApi),
+    historical: make(sdk.HistoricalApi),
     market: make(sdk.MarketApi),
     orders: make(sdk.OrdersApi),
     portfolio: make(sdk.PortfolioApi),
@@ -418,6 +419,18 @@ async function main() {
   eq(micros(traded.last_price_dollars), micros('0.40'), 'last price');
   eq(micros(traded.volume_fp), micros('10'), 'volume');
   ok('market after the trade');
+
+  // The archive: nothing is older than the default cutoff (the epoch), and the historical
+  // reads answer in the live shapes.
+  const cutoff = conforms(await call('getHistoricalCutoff', a.historical.getHistoricalCutoff()), 'GetHistoricalCutoffResponse', 'historical cutoff');
+  for (const field of ['market_settled_ts', 'trades_created_ts', 'orders_updated_ts']) {
+    eq(Date.parse(cutoff[field]), 0, `${field} is the epoch`);
+  }
+  const oldFills = conforms(await call('getFillsHistorical', a.historical.getFillsHistorical(ticker)), 'GetFillsResponse', 'historical fills');
+  eq(oldFills.fills.length, 0, 'no archived fills');
+  const oldOrders = conforms(await call('getHistoricalOrders', a.historical.getHistoricalOrders(ticker)), 'GetOrdersResponse', 'historical orders');
+  eq(oldOrders.orders.length, 0, 'no archived orders');
+  ok('historical', `cutoff ${cutoff.trades_created_ts}`);
 
   console.log('conformance: all steps passed');
 }
