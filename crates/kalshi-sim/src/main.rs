@@ -3,7 +3,8 @@
 //!
 //! Other tools depend on this contract exactly:
 //! `kalshi-sim --listen 127.0.0.1:PORT --api-key KEY_ID=PATH_TO_PUBLIC_KEY.pem [--api-key ...]
-//! [--seed N] [--markets N] [--activity N] [--balance DOLLARS] [--fault ...]`.
+//! [--seed N] [--markets N] [--activity N] [--balance DOLLARS] [--fault ...]
+//! [--state FILE [--save-interval-ms MS]]`.
 //! Bad arguments print a message on stderr and exit with code 2.
 
 use std::io::Write as _;
@@ -51,6 +52,14 @@ struct Cli {
     /// Accepted clock difference of signed request timestamps, in milliseconds.
     #[arg(long, default_value_t = 30_000)]
     auth_window_ms: u64,
+    /// Keep the exchange in FILE: restore it at start (or create it), save changes while
+    /// running and on SIGINT/SIGTERM. Without it every start is a fresh exchange. The
+    /// file's universe wins over --seed and --markets.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Least time between two saves of the --state file, in milliseconds.
+    #[arg(long, default_value_t = 1_000, value_name = "MS")]
+    save_interval_ms: u64,
 }
 
 fn parse_api_key(text: &str) -> Result<(String, PathBuf), String> {
@@ -101,6 +110,8 @@ fn config(cli: Cli) -> Result<SimConfig, String> {
         keys,
         faults,
         auth_window_ms: cli.auth_window_ms,
+        state_path: cli.state,
+        save_interval: std::time::Duration::from_millis(cli.save_interval_ms),
         ..SimConfig::default()
     })
 }

@@ -20,10 +20,12 @@ pub mod state;
 pub mod ws;
 
 mod admin;
+mod boot;
 mod rest;
 mod tasks;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -42,11 +44,11 @@ pub use state::{EventBatch, SharedState, SimState};
 
 use crate::SimError;
 use crate::accounts::DEFAULT_BALANCE;
-use crate::engine::{Engine, EngineConfig, Outcome};
+use crate::engine::Outcome;
 use crate::ids::UserId;
-use crate::universe::{DEFAULT_MARKETS, Universe, UniverseConfig};
-use catalog::Catalog;
-use state::{RegisteredKey, Settings};
+use crate::persist::StateError;
+use crate::universe::DEFAULT_MARKETS;
+use state::RegisteredKey;
 
 /// REST path prefix.
 pub const REST_PREFIX: &str = "/trade-api/v2";
@@ -56,6 +58,8 @@ pub const WS_PATH: &str = "/trade-api/ws/v2";
 pub const ADMIN_PREFIX: &str = "/_sim";
 /// Default accepted difference between a signed timestamp and the wall clock.
 pub const DEFAULT_AUTH_WINDOW_MS: u64 = 30_000;
+/// Default of [`SimConfig::save_interval`].
+pub const DEFAULT_SAVE_INTERVAL: Duration = Duration::from_secs(1);
 /// How long `shutdown` waits for the server and its tasks before aborting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
@@ -83,6 +87,14 @@ pub struct SimConfig {
     pub ws_heartbeat: Duration,
     /// The API usage tier `GET /account/limits` reports for every key (not enforced).
     pub usage_tier: UsageTier,
+    /// The state file: `None` (the default) starts a fresh exchange that is forgotten on
+    /// exit; a path restores the exchange saved there (or starts one and saves it), so a
+    /// restart continues it. The file wins over `seed` and `markets` (see
+    /// [`crate::persist`]).
+    pub state_path: Option<PathBuf>,
+    /// Least time between two background saves of the state file (changes are written
+    /// at most this often, and once more at shutdown).
+    pub save_interval: Duration,
 }
 
 impl Default for SimConfig {
@@ -100,6 +112,8 @@ impl Default for SimConfig {
             auth_window_ms: DEFAULT_AUTH_WINDOW_MS,
             ws_heartbeat: ws::HEARTBEAT,
             usage_tier: UsageTier::default(),
+            state_path: None,
+            save_interval: DEFAULT_SAVE_INTERVAL,
         }
     }
 }
@@ -151,6 +165,9 @@ pub enum StartError {
     /// The configured fault plan is invalid.
     #[error("invalid fault plan: {0}")]
     Faults(#[from] FaultSpecError),
+    /// The state file cannot be used (unreadable, damaged, newer, locked, unwritable).
+    #[error(transparent)]
+    State(#[from] StateError),
 }
 
 impl StartError {
@@ -194,7 +211,14 @@ pub fn register_key(
                 source,
             })?,
     };
-    state.insert_key(key_id, RegisteredKey { verifier, user });
+    state.insert_key(
+        key_id,
+        RegisteredKey {
+            verifier,
+            user,
+            public_pem: Arc::from(public_pem),
+        },
+    );
     tracing::info!(key_id, "registered API key");
     Ok(user)
 }
@@ -221,41 +245,10 @@ impl Simulator {
     /// # Errors
     /// [`StartError`] naming what was wrong; nothing keeps running then.
     pub async fn start(config: SimConfig) -> Result<SimHandle, StartError> {
-        let clock = state::SimClock::default();
-        let start_ms = clock.now_ms();
-        let universe = Universe::generate(&UniverseConfig {
-            seed: config.seed,
-            markets: config.markets,
-            start_ms,
-        })
-        .map_err(StartError::Universe)?;
-        let engine = Engine::new(
-            &universe,
-            EngineConfig {
-                seed: config.seed,
-                ..EngineConfig::default()
-            },
-        );
-        let state = Arc::new(SimState::new(
-            engine,
-            Catalog::new(&universe),
-            Settings {
-                auth_window_ms: config.auth_window_ms,
-                balance: config.balance,
-                ws_heartbeat: config.ws_heartbeat.max(ws::MIN_HEARTBEAT),
-                usage_tier: config.usage_tier,
-            },
-            config.seed,
-        ));
+        let state = boot::build(&config)?;
         state
             .faults
-            .apply(&config.faults, u64::try_from(start_ms).unwrap_or(0))?;
-        for (key_id, pem) in &config.keys {
-            register_key(&state, key_id, pem)?;
-        }
-        state
-            .init_activity(config.seed, config.activity > 0)
-            .map_err(StartError::Activity)?;
+            .apply(&config.faults, u64::try_from(state.clock.now_ms()).unwrap_or(0))?;
         let listener =
             TcpListener::bind(config.listen)
                 .await
@@ -371,6 +364,9 @@ impl SimHandle {
                 tasks.abort_all();
                 while tasks.join_next().await.is_some() {}
             }
+        }
+        if let Err(e) = self.state.save() {
+            tracing::error!(error = %e, "the final save of the state file failed");
         }
     }
 }

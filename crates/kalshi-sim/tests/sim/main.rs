@@ -14,4 +14,5 @@ mod harness;
 mod live;
 mod markets;
 mod orders;
+mod persist;
 mod ws;
