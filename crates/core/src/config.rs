@@ -17,8 +17,13 @@ use crate::environment::DeskEnvironment;
 #[derive(Debug, Clone)]
 pub enum SimulatorSetup {
     /// Start `kalshi-sim` in-process with this config (bind it to `127.0.0.1:0`); it stops
-    /// when the session closes.
+    /// when the session closes. Its exchange is kept only if `state_path` is set.
     Embedded(Box<SimConfig>),
+    /// The paper exchange: `kalshi-sim` in-process with this config, keeping its exchange
+    /// in `paper-exchange/<key id>.sim` beside the store (any `state_path` in the config is
+    /// replaced), so balance, positions, resting orders and ids continue across runs. A new
+    /// key ([`crate::reset_paper_account`]) is a new exchange.
+    Paper(Box<SimConfig>),
     /// Use a simulator that is already running (e.g. `cargo xtask run --sim`, or a test's):
     /// `base_url` is `http://HOST:PORT`; the key is registered through its `/_sim/keys`
     /// admin route.
@@ -29,10 +34,10 @@ pub enum SimulatorSetup {
 }
 
 impl Default for SimulatorSetup {
-    /// An embedded simulator on a free loopback port, with some market activity so books
+    /// The paper exchange on a free loopback port, with some market activity so books
     /// move.
     fn default() -> Self {
-        Self::Embedded(Box::new(SimConfig {
+        Self::Paper(Box::new(SimConfig {
             activity: 20,
             ..SimConfig::default()
         }))
