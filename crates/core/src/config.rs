@@ -18,9 +18,15 @@ use crate::environment::DeskEnvironment;
 #[derive(Debug, Clone)]
 pub enum SimulatorSetup {
     /// Start `kalshi-sim` in-process with this config (bind it to `127.0.0.1:0`); it stops
-    /// when the session closes. The session drives it through its handle, so the default
-    /// serves no `/_sim` admin routes over HTTP.
+    /// when the session closes. Its exchange is kept only if `state_path` is set. The
+    /// session drives it through its handle, so the default serves no `/_sim` admin routes
+    /// over HTTP.
     Embedded(Box<SimConfig>),
+    /// The paper exchange: `kalshi-sim` in-process with this config, keeping its exchange
+    /// in `paper-exchange/<key id>.sim` beside the store (any `state_path` in the config is
+    /// replaced), so balance, positions, resting orders and ids continue across runs. A new
+    /// key ([`crate::reset_paper_account`]) is a new exchange.
+    Paper(Box<SimConfig>),
     /// Use a simulator that is already running (e.g. `cargo xtask run --sim`, or a test's):
     /// `base_url` is `http://HOST:PORT`; the key is registered through its `/_sim/keys`
     /// admin route, with the admin token the simulator printed at start.
@@ -33,10 +39,10 @@ pub enum SimulatorSetup {
 }
 
 impl Default for SimulatorSetup {
-    /// An embedded simulator on a free loopback port, with some market activity so books
+    /// The paper exchange on a free loopback port, with some market activity so books
     /// move.
     fn default() -> Self {
-        Self::Embedded(Box::new(SimConfig {
+        Self::Paper(Box::new(SimConfig {
             activity: 20,
             admin_routes: false,
             ..SimConfig::default()

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use kalshi::auth::{Credentials, PrivateKey};
 use kalshi::env::Environment;
 use kalshi_sim::server::AdminToken;
-use kalshi_sim::{SimHandle, Simulator};
+use kalshi_sim::{SimConfig, SimHandle, Simulator};
 
 use crate::config::{SessionConfig, SimulatorSetup};
 use crate::credentials::{CredentialStore, StoredKey};
@@ -41,7 +41,7 @@ pub(crate) async fn connect(config: &SessionConfig) -> Result<Endpoint, CoreErro
     let key = load_key(config.environment, config.credentials.clone()).await?;
     let credentials = key.credentials()?;
     let (environment, simulator) = match config.environment {
-        DeskEnvironment::Simulator => simulator(&config.simulator, &key).await?,
+        DeskEnvironment::Simulator => simulator(config, &key).await?,
         DeskEnvironment::Demo => (
             config.endpoint.clone().unwrap_or_else(Environment::demo),
             None,
@@ -74,12 +74,10 @@ async fn load_key(
         if environment != DeskEnvironment::Simulator {
             return Err(CoreError::NoCredentials(environment));
         }
-        let private = PrivateKey::generate(SIMULATOR_KEY_BITS)?;
-        let key_id = format!("{SIMULATOR_KEY_PREFIX}{}", uuid::Uuid::new_v4().simple());
-        let key = StoredKey::from_private_key(key_id, &private);
-        store.put(environment, &key)?;
-        tracing::info!(key_id = %key.key_id, "created the simulator API key");
-        Ok(key)
+        new_simulator_key(store.as_ref())?;
+        store
+            .get(environment)?
+            .ok_or(CoreError::NoCredentials(environment))
     })
     .await;
     result.map_err(|e| CoreError::InvalidRequest(format!("key loading task failed: {e}")))?
@@ -87,13 +85,32 @@ async fn load_key(
 
 /// Starts or finds the simulator and registers `key` with it.
 async fn simulator(
-    setup: &SimulatorSetup,
+    session: &SessionConfig,
     key: &StoredKey,
 ) -> Result<(Environment, Option<SimHandle>), CoreError> {
     let public_pem = key.private_key()?.public_key_pem();
-    match setup {
-        SimulatorSetup::Embedded(config) => {
-            let handle = Simulator::start((**config).clone())
+    let embedded = match &session.simulator {
+        SimulatorSetup::Embedded(config) => Some((**config).clone()),
+        SimulatorSetup::Paper(config) => {
+            let path = paper_exchange_path(session, &key.key_id)?;
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    CoreError::Simulator(format!(
+                        "cannot create the paper exchange folder {}: {e}",
+                        dir.display()
+                    ))
+                })?;
+            }
+            Some(SimConfig {
+                state_path: Some(path),
+                ..(**config).clone()
+            })
+        }
+        SimulatorSetup::External { .. } => None,
+    };
+    match (&session.simulator, embedded) {
+        (_, Some(config)) => {
+            let handle = Simulator::start(config)
                 .await
                 .map_err(|e| CoreError::Simulator(e.to_string()))?;
             if let Err(e) = handle.register_key(&key.key_id, &public_pem) {
@@ -105,10 +122,13 @@ async fn simulator(
             tracing::info!(addr = %handle.addr(), "embedded simulator started");
             Ok((environment, Some(handle)))
         }
-        SimulatorSetup::External {
-            base_url,
-            admin_token,
-        } => {
+        (
+            SimulatorSetup::External {
+                base_url,
+                admin_token,
+            },
+            None,
+        ) => {
             let base = base_url.trim_end_matches('/');
             let ws_base = if let Some(rest) = base.strip_prefix("https://") {
                 format!("wss://{rest}")
@@ -130,7 +150,99 @@ async fn simulator(
             }
             Ok((environment, None))
         }
+        (_, None) => Err(CoreError::InvalidRequest(
+            "no simulator is configured".to_owned(),
+        )),
     }
+}
+
+/// Folder of the paper exchanges, beside the store.
+const PAPER_DIR: &str = "paper-exchange";
+
+/// The state file of the paper exchange of `key_id`: `paper-exchange/<key id>.sim` in the
+/// store's folder. One file per key, so a new key is a new exchange and a new store scope.
+///
+/// # Errors
+/// [`CoreError::InvalidRequest`] for a key id that is not a plain file name.
+pub(crate) fn paper_exchange_path(
+    config: &SessionConfig,
+    key_id: &str,
+) -> Result<std::path::PathBuf, CoreError> {
+    let plain = !key_id.is_empty()
+        && key_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !plain {
+        return Err(CoreError::InvalidRequest(format!(
+            "the simulator key id {key_id:?} cannot name a paper exchange file"
+        )));
+    }
+    let dir = match config.store_path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => std::path::PathBuf::from("."),
+    };
+    Ok(dir.join(PAPER_DIR).join(format!("{key_id}.sim")))
+}
+
+/// Starts a new paper account: a new simulator key (so a new exchange and a new store
+/// scope) replaces the stored one. The old scope's rows stay in the store, readable under
+/// the old key id, and the old exchange file is kept (nothing reads it unless that key
+/// comes back, but deleting a user's history is not this call's business). Refused while
+/// a session has the current paper exchange open.
+///
+/// # Errors
+/// [`CoreError::InvalidRequest`] outside the Simulator environment or while the paper
+/// exchange is open; [`CoreError::Credentials`] / [`CoreError::InvalidKey`] from the store.
+#[tracing::instrument(skip(config), err(Debug))]
+pub async fn reset_paper_account(config: &SessionConfig) -> Result<String, CoreError> {
+    if config.environment != DeskEnvironment::Simulator {
+        return Err(CoreError::InvalidRequest(
+            "only the Simulator's paper account can be reset".to_owned(),
+        ));
+    }
+    let store = config.credentials.clone();
+    let current = {
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || store.get(DeskEnvironment::Simulator))
+            .await
+            .map_err(|e| CoreError::InvalidRequest(format!("key loading task failed: {e}")))??
+    };
+    // Hold the open exchange's lock while the key changes, so no session opens it halfway.
+    let _lock = match &current {
+        Some(key) => {
+            let path = paper_exchange_path(config, &key.key_id)?;
+            match kalshi_sim::persist::StateLock::acquire(&path) {
+                Ok(lock) => Some(lock),
+                Err(kalshi_sim::persist::LockError::InUse(_)) => {
+                    return Err(CoreError::InvalidRequest(
+                        "close the Simulator session before resetting the paper account".to_owned(),
+                    ));
+                }
+                // A folder that cannot be locked (e.g. never created) has no open exchange.
+                Err(kalshi_sim::persist::LockError::Io { .. }) => None,
+            }
+        }
+        None => None,
+    };
+    let key = tokio::task::spawn_blocking(move || new_simulator_key(store.as_ref()))
+        .await
+        .map_err(|e| CoreError::InvalidRequest(format!("key making task failed: {e}")))??;
+    tracing::info!(
+        old = current.as_ref().map(|k| k.key_id.as_str()),
+        new = %key,
+        "reset the paper account"
+    );
+    Ok(key)
+}
+
+/// Makes a simulator key and stores it (replacing any); returns its id.
+fn new_simulator_key(store: &dyn CredentialStore) -> Result<String, CoreError> {
+    let private = PrivateKey::generate(SIMULATOR_KEY_BITS)?;
+    let key_id = format!("{SIMULATOR_KEY_PREFIX}{}", uuid::Uuid::new_v4().simple());
+    let key = StoredKey::from_private_key(key_id.clone(), &private);
+    store.put(DeskEnvironment::Simulator, &key)?;
+    tracing::info!(key_id = %key.key_id, "created the simulator API key");
+    Ok(key_id)
 }
 
 /// `POST {base}/_sim/keys` with the public key, authorized by the admin token.

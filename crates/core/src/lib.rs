@@ -41,6 +41,7 @@ pub use event::{
     AppEvent, BalanceUpdate, ConnectionStatus, FillEvent, FillOrigin, OrderEvent, PendingOrder,
     PositionEvent, SyncSummary,
 };
+pub use exchange::reset_paper_account;
 pub use orders::{CancelAllReport, Decrease, OrderTicket, PlacedOrder};
 pub use portfolio::Portfolio;
 pub use session::Session;

@@ -51,7 +51,7 @@ impl Default for ActivityConfig {
 }
 
 /// The bots and their view of each market.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Activity {
     rng: ChaCha8Rng,
     levels: usize,
@@ -60,6 +60,7 @@ pub struct Activity {
     /// Fair value per market, in price units.
     fair: Vec<i64>,
     /// Resting quote ids per (maker index, market).
+    #[serde(with = "crate::persist::pair_list")]
     quotes: HashMap<(usize, MarketId), Vec<OrderId>>,
     steps: u64,
 }

@@ -10,7 +10,7 @@ use kalshi::model::{Price, PriceRange};
 /// are listed; the ranges in [`PriceGrid`] are what orders are checked against. The SDK
 /// deliberately has no such table: clients must read `price_ranges`, only the issuer maps a
 /// label to ranges.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum PriceLevelStructure {
     /// Whole cents everywhere (most markets).
     LinearCent,
@@ -47,7 +47,7 @@ impl PriceLevelStructure {
 /// The tick grid of one market: its label and the ranges it stands for. The methods only
 /// delegate to [`kalshi::model::price_range`]; the fallbacks they add are unreachable for
 /// the structures above, which always have tradable prices.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct PriceGrid {
     structure: PriceLevelStructure,
     ranges: Vec<PriceRange>,

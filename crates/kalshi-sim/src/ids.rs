@@ -12,20 +12,35 @@ use std::hash::{BuildHasherDefault, Hasher};
 use uuid::Uuid;
 
 /// An account on the exchange (one per registered API key).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct UserId(pub(crate) u32);
 
 /// A market's index in the engine (the universe order).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct MarketId(pub(crate) u32);
 
 /// An order, numbered in creation order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct OrderId(pub(crate) u64);
 
 /// A trade (one match between a taker and a maker; both fills share it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct TradeId(pub(crate) u64);
+
+/// Order and trade counters carry the exchange's start epoch from this bit up (see
+/// [`crate::persist`]): 2^40 ids per run, 2^22 runs, all within the 62 bits the wire
+/// form keeps.
+pub const EPOCH_SHIFT: u32 = 40;
+/// The largest start epoch: past it, ids could leave the 62 bits the wire form keeps.
+pub const MAX_EPOCH: u64 = (1 << (62 - EPOCH_SHIFT)) - 1;
 
 const ORDER_SALT: u64 = 0x6f72_6465_7273_2121;
 const TRADE_SALT: u64 = 0x7472_6164_6573_2121;

@@ -14,6 +14,7 @@
 //! - [`accounts`] holds balances, collateral, fees and positions.
 //! - [`lifecycle`] moves markets from open to closed, determined and finalized.
 //! - [`activity`] drives seeded market makers and takers so books move.
+//! - [`persist`] saves and restores the whole exchange (`SimConfig::state_path`).
 #![deny(missing_docs, rustdoc::broken_intra_doc_links)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
@@ -24,6 +25,7 @@ pub mod error;
 pub mod grid;
 pub mod ids;
 pub mod lifecycle;
+pub mod persist;
 pub mod server;
 pub mod universe;
 

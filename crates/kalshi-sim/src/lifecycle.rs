@@ -18,7 +18,7 @@ use crate::error::SimError;
 use crate::ids::{MarketId, UserId};
 
 /// A market's status (`status` on the wire).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum MarketStatus {
     /// Listed, not yet open.
     Initialized,
@@ -60,7 +60,7 @@ impl MarketStatus {
 }
 
 /// How a binary market resolved (`result`, `market_result`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum MarketResult {
     /// YES pays $1.
     Yes,
@@ -87,7 +87,7 @@ impl MarketResult {
 }
 
 /// One user's payout in one market (Kalshi's `Settlement`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Settlement {
     /// Market.
     pub market: MarketId,
@@ -116,7 +116,9 @@ pub struct Settlement {
 }
 
 /// A scheduled, time-driven transition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub(crate) enum Transition {
     Open,
     Close,

@@ -5,7 +5,7 @@
 //! Other tools depend on this contract exactly:
 //! `kalshi-sim --listen 127.0.0.1:PORT --api-key KEY_ID=PATH_TO_PUBLIC_KEY.pem [--api-key ...]
 //! [--seed N] [--markets N] [--activity N] [--balance DOLLARS] [--fault ...]
-//! [--historical-cutoff-ms UNIX_MS]`.
+//! [--historical-cutoff-ms UNIX_MS] [--state FILE [--save-interval-ms MS]]`.
 //! Bad arguments print a message on stderr and exit with code 2.
 
 use std::io::Write as _;
@@ -58,6 +58,14 @@ struct Cli {
     /// with POST /_sim/historical/cutoff.
     #[arg(long, value_name = "UNIX_MS", default_value_t = 0)]
     historical_cutoff_ms: i64,
+    /// Keep the exchange in FILE: restore it at start (or create it), save changes while
+    /// running and on SIGINT/SIGTERM. Without it every start is a fresh exchange. The
+    /// file's universe wins over --seed and --markets.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Least time between two saves of the --state file, in milliseconds.
+    #[arg(long, default_value_t = 1_000, value_name = "MS")]
+    save_interval_ms: u64,
 }
 
 fn parse_api_key(text: &str) -> Result<(String, PathBuf), String> {
@@ -110,6 +118,8 @@ fn config(cli: Cli) -> Result<SimConfig, String> {
         auth_window_ms: cli.auth_window_ms,
         historical_cutoff: HistoricalCutoff::at(cli.historical_cutoff_ms),
         admin_routes: true,
+        state_path: cli.state,
+        save_interval: std::time::Duration::from_millis(cli.save_interval_ms),
         ..SimConfig::default()
     })
 }

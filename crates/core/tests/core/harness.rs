@@ -51,14 +51,14 @@ fn key_a_private() -> String {
     )
 }
 
-fn key_b_private() -> String {
+pub fn key_b_private() -> String {
     armor(
         "RSA PRIVATE KEY",
         include_str!("../../../kalshi/test_data/keys/test_key_b.pkcs1.b64"),
     )
 }
 
-fn key_b_public() -> String {
+pub fn key_b_public() -> String {
     armor(
         "PUBLIC KEY",
         include_str!("../../../kalshi/test_data/keys/test_key_b.spki.b64"),

@@ -8,6 +8,7 @@ mod harness;
 mod live;
 mod offline;
 mod orders;
+mod paper;
 mod reconnect;
 mod refused;
 mod restart;

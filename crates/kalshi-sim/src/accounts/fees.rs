@@ -19,7 +19,7 @@ use kalshi::model::{Count, Money, Price};
 use crate::engine::BookSide;
 
 /// How a series charges fees (`fee_type` on the wire).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum FeeType {
     /// Takers pay the quadratic fee, makers pay nothing.
     Quadratic,
@@ -46,10 +46,40 @@ impl FeeType {
 }
 
 /// Fee rates of one market, taker and maker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct FeeSchedule {
+    #[serde(with = "rate_bp")]
     taker: FeeRate,
+    #[serde(with = "rate_bp")]
     maker: FeeRate,
+}
+
+/// A [`FeeRate`] in the state file: its basis points.
+mod rate_bp {
+    use kalshi::fees::FeeRate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(rate: &FeeRate, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(rate.basis_points())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<FeeRate, D::Error> {
+        i64::deserialize(d).map(FeeRate::from_basis_points)
+    }
+}
+
+/// An [`ExactFee`] in the state file: its exact units.
+mod exact_units {
+    use kalshi::fees::ExactFee;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(fee: &ExactFee, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i128(fee.units())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<ExactFee, D::Error> {
+        i128::deserialize(d).map(ExactFee::from_units)
+    }
 }
 
 /// The sim charges fees in whole $0.0001.
@@ -107,8 +137,9 @@ fn ceil_money(exact: ExactFee) -> i64 {
 }
 
 /// One order's running fee: the exact sum so far and what has been charged (money units).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct FeeAccumulator {
+    #[serde(with = "exact_units")]
     exact: ExactFee,
     charged: i64,
 }

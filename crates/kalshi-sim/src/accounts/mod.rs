@@ -36,7 +36,7 @@ pub const DEFAULT_BALANCE: Money = Money::from_units(10_000 * 1_000_000);
 pub const MAX_BALANCE: Money = Money::from_units(1_000_000_000_000 * 1_000_000);
 
 /// One user of the exchange.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Account {
     key_id: String,
     user: UserId,
@@ -137,7 +137,7 @@ impl Account {
 }
 
 /// All accounts, indexed by [`UserId`] and by API key id.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Accounts {
     users: Vec<Account>,
     by_key: HashMap<String, UserId>,

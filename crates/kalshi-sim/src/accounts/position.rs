@@ -18,7 +18,7 @@ use crate::engine::BookSide;
 const ONE: i64 = Price::ONE.units();
 
 /// Own resting orders in one market, aggregated by side and price (units).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Resting {
     bids: BTreeMap<i64, i64>,
     asks: BTreeMap<i64, i64>,
@@ -126,7 +126,7 @@ pub(crate) struct FillEffect {
 }
 
 /// A user's position and bookkeeping in one market.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Position {
     pub(crate) position: i64,
     pub(crate) exposure: i64,

@@ -17,7 +17,7 @@ use crate::ids::{IdBuildHasher, OrderId};
 pub(crate) type OrderMap = HashMap<OrderId, Order, IdBuildHasher>;
 
 /// A reference to a resting order as queued at the moment it joined the level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Entry {
     pub(crate) order: OrderId,
     pub(crate) seq: u32,
@@ -32,7 +32,7 @@ impl Entry {
 }
 
 /// One price level: queued entries (live and tombstones) and the live total.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Level {
     pub(crate) queue: VecDeque<Entry>,
     /// Σ remaining of live entries (count units).
@@ -51,7 +51,7 @@ impl Level {
 }
 
 /// A market's book.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Book {
     bids: BTreeMap<Price, Level>,
     asks: BTreeMap<Price, Level>,

@@ -52,7 +52,7 @@ pub struct OrderUpdate {
 }
 
 /// One user's side of a trade (REST `Fill`, WS `fill`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Fill {
     /// Shared with the other side and the public trade (`trade_id` = `fill_id`).
     pub trade_id: TradeId,
@@ -95,7 +95,7 @@ impl Fill {
 }
 
 /// A public trade.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Trade {
     /// Trade id.
     pub trade_id: TradeId,
@@ -143,7 +143,7 @@ pub struct BookDelta {
 }
 
 /// A market's ticker line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ticker {
     /// Market.
     pub market: MarketId,

@@ -16,7 +16,7 @@ use crate::lifecycle::{MarketResult, MarketStatus};
 use crate::universe::MarketSpec;
 
 /// A market as the engine runs it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Market {
     pub(crate) id: MarketId,
     pub(crate) spec: Arc<MarketSpec>,
@@ -33,6 +33,7 @@ pub struct Market {
     pub(crate) volume: i64,
     pub(crate) open_interest: i64,
     pub(crate) last_ticker: Option<Ticker>,
+    #[serde(serialize_with = "crate::persist::recent_trades")]
     pub(crate) trades: VecDeque<Trade>,
     pub(crate) participants: BTreeSet<UserId>,
     pub(crate) updated_ms: i64,

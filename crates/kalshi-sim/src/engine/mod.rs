@@ -46,10 +46,10 @@ use crate::accounts::{Account, Accounts, Position, Resting};
 use crate::error::SimError;
 use crate::ids::{MarketId, OrderId, UserId};
 use crate::lifecycle::{MarketStatus, Transition};
-use crate::universe::Universe;
+use crate::universe::{MarketSpec, Universe};
 
 /// Engine settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EngineConfig {
     /// Seed of the automatic market results.
     pub seed: u64,
@@ -116,19 +116,23 @@ pub struct BookView {
     pub asks: Vec<(Price, Count)>,
 }
 
-/// The exchange.
-#[derive(Debug, Clone)]
+/// The exchange. It serializes (for the state file, see [`crate::persist`]) without its
+/// derived indexes, which are rebuilt on load.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Engine {
     pub(crate) config: EngineConfig,
     pub(crate) clock_ms: i64,
     pub(crate) markets: Vec<Market>,
+    #[serde(skip)]
     pub(crate) by_ticker: HashMap<Arc<str>, MarketId>,
+    #[serde(with = "crate::persist::order_list")]
     pub(crate) orders: OrderMap,
     pub(crate) accounts: Accounts,
     pub(crate) next_order: u64,
     pub(crate) next_trade: u64,
     pub(crate) expiries: BTreeSet<(i64, OrderId)>,
     pub(crate) schedule: BTreeSet<(i64, Transition, MarketId)>,
+    #[serde(skip)]
     pub(crate) scratch: Touched,
 }
 
@@ -150,32 +154,58 @@ impl Engine {
             schedule: BTreeSet::new(),
             scratch: Touched::default(),
         };
-        for (i, spec) in universe.markets().iter().enumerate() {
-            let id = MarketId(u32::try_from(i).unwrap_or(u32::MAX));
-            let market = Market::new(id, Arc::new(spec.clone()), now);
-            engine.by_ticker.insert(market.ticker.clone(), id);
-            match market.status {
-                MarketStatus::Initialized => {
-                    engine.schedule.insert((spec.open_ms, Transition::Open, id));
-                }
-                MarketStatus::Active => {
-                    engine
-                        .schedule
-                        .insert((spec.close_ms, Transition::Close, id));
-                }
-                _ => {
-                    if config.auto_resolve {
-                        engine.schedule.insert((
-                            spec.expected_expiration_ms.max(now),
-                            Transition::Determine,
-                            id,
-                        ));
-                    }
-                }
-            }
-            engine.markets.push(market);
+        for spec in universe.markets() {
+            engine.list_market(spec.clone(), now);
         }
         engine
+    }
+
+    /// Adds a market at the end of the listing, with its status derived from its open and
+    /// close times and its next transition scheduled. Tickers must be new (the universe
+    /// and the roll-in guarantee it).
+    pub(crate) fn list_market(&mut self, spec: MarketSpec, now: i64) -> MarketId {
+        let id = MarketId(u32::try_from(self.markets.len()).unwrap_or(u32::MAX));
+        let spec = Arc::new(spec);
+        let market = Market::new(id, spec.clone(), now);
+        self.by_ticker.insert(market.ticker.clone(), id);
+        match market.status {
+            MarketStatus::Initialized => {
+                self.schedule.insert((spec.open_ms, Transition::Open, id));
+            }
+            MarketStatus::Active => {
+                self.schedule.insert((spec.close_ms, Transition::Close, id));
+            }
+            _ => {
+                if self.config.auto_resolve {
+                    self.schedule.insert((
+                        spec.expected_expiration_ms.max(now),
+                        Transition::Determine,
+                        id,
+                    ));
+                }
+            }
+        }
+        self.markets.push(market);
+        id
+    }
+
+    /// Rebuilds the indexes a deserialized engine lacks (the ticker index).
+    pub(crate) fn reindex(&mut self) {
+        self.by_ticker = self
+            .markets
+            .iter()
+            .map(|m| (m.ticker.clone(), m.id))
+            .collect();
+    }
+
+    /// Starts id epoch `epoch`: order and trade counters jump to `epoch << EPOCH_SHIFT`
+    /// unless already past it, so ids issued in this run never equal ids issued in an
+    /// earlier run of the same exchange, even one that crashed before its counters were
+    /// saved (the epoch is saved before the run issues anything).
+    pub(crate) fn begin_epoch(&mut self, epoch: u64) {
+        let base = epoch << crate::ids::EPOCH_SHIFT;
+        self.next_order = self.next_order.max(base);
+        self.next_trade = self.next_trade.max(base);
     }
 
     /// The engine clock (the latest time any call passed in).

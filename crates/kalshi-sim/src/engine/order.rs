@@ -9,7 +9,9 @@ use crate::accounts::FeeAccumulator;
 use crate::ids::{MarketId, OrderId, UserId};
 
 /// Which side of the single YES book an order sits on (`side` / `book_side`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum BookSide {
     /// Buys YES at the price.
     Bid,
@@ -44,7 +46,9 @@ impl BookSide {
 }
 
 /// YES or NO (`outcome_side`, `taker_outcome_side`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum OutcomeSide {
     /// The YES leg.
     Yes,
@@ -64,7 +68,7 @@ impl OutcomeSide {
 
 /// How long an order may wait for a match (`time_in_force`). A good-till-time order is
 /// [`TimeInForce::GoodTillCanceled`] with an expiration time, as on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum TimeInForce {
     /// Rests until filled, canceled, expired or the market closes.
     GoodTillCanceled,
@@ -87,7 +91,7 @@ impl TimeInForce {
 
 /// What happens when an order would trade with the same user's resting order
 /// (`self_trade_prevention_type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum SelfTradePrevention {
     /// Cancel the rest of the incoming order; fills already made stand.
     TakerAtCross,
@@ -106,7 +110,7 @@ impl SelfTradePrevention {
 }
 
 /// Order status (`status`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum OrderStatus {
     /// On the book with quantity left.
     Resting,
@@ -128,7 +132,7 @@ impl OrderStatus {
 }
 
 /// Why an order was canceled. Not on Kalshi's wire; kept for logs and tests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum CancelReason {
     /// The user canceled it (or decreased it to zero).
     User,
@@ -209,7 +213,7 @@ impl OrderRequest {
 }
 
 /// The exchange's record of an order (what `GET /portfolio/orders` and `user_order` show).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Order {
     /// Exchange id.
     pub id: OrderId,

@@ -24,10 +24,12 @@ pub mod state;
 pub mod ws;
 
 mod admin;
+mod boot;
 mod rest;
 mod tasks;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -48,11 +50,11 @@ pub use state::{EventBatch, SharedState, SimState};
 
 use crate::SimError;
 use crate::accounts::DEFAULT_BALANCE;
-use crate::engine::{Engine, EngineConfig, Outcome};
+use crate::engine::Outcome;
 use crate::ids::UserId;
-use crate::universe::{DEFAULT_MARKETS, Universe, UniverseConfig};
-use catalog::Catalog;
-use state::{RegisteredKey, Settings};
+use crate::persist::StateError;
+use crate::universe::DEFAULT_MARKETS;
+use state::RegisteredKey;
 
 /// REST path prefix.
 pub const REST_PREFIX: &str = "/trade-api/v2";
@@ -62,6 +64,8 @@ pub const WS_PATH: &str = "/trade-api/ws/v2";
 pub const ADMIN_PREFIX: &str = "/_sim";
 /// Default accepted difference between a signed timestamp and the wall clock.
 pub const DEFAULT_AUTH_WINDOW_MS: u64 = 30_000;
+/// Default of [`SimConfig::save_interval`].
+pub const DEFAULT_SAVE_INTERVAL: Duration = Duration::from_secs(1);
 /// How long `shutdown` waits for the server and its tasks before aborting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
@@ -99,6 +103,14 @@ pub struct SimConfig {
     /// The admin token to require instead of a random one (tools that must know it in
     /// advance; see [`AdminToken::fixed`]).
     pub admin_token: Option<AdminToken>,
+    /// The state file: `None` (the default) starts a fresh exchange that is forgotten on
+    /// exit; a path restores the exchange saved there (or starts one and saves it), so a
+    /// restart continues it. The file wins over `seed` and `markets` (see
+    /// [`crate::persist`]).
+    pub state_path: Option<PathBuf>,
+    /// Least time between two background saves of the state file (changes are written
+    /// at most this often, and once more at shutdown).
+    pub save_interval: Duration,
 }
 
 impl Default for SimConfig {
@@ -119,6 +131,8 @@ impl Default for SimConfig {
             historical_cutoff: HistoricalCutoff::default(),
             admin_routes: false,
             admin_token: None,
+            state_path: None,
+            save_interval: DEFAULT_SAVE_INTERVAL,
         }
     }
 }
@@ -181,6 +195,9 @@ pub enum StartError {
     /// The configured historical cutoff is out of range.
     #[error("invalid historical cutoff: {0}")]
     Cutoff(#[from] CutoffError),
+    /// The state file cannot be used (unreadable, damaged, newer, locked, unwritable).
+    #[error(transparent)]
+    State(#[from] StateError),
 }
 
 impl StartError {
@@ -230,7 +247,14 @@ pub fn register_key(
                 source,
             })?,
     };
-    state.insert_key(key_id, RegisteredKey { verifier, user });
+    state.insert_key(
+        key_id,
+        RegisteredKey {
+            verifier,
+            user,
+            public_pem: Arc::from(public_pem),
+        },
+    );
     tracing::info!(key_id, "registered API key");
     Ok(user)
 }
@@ -271,42 +295,12 @@ impl Simulator {
             .admin_token
             .clone()
             .unwrap_or_else(AdminToken::generate);
-        let clock = state::SimClock::default();
-        let start_ms = clock.now_ms();
-        let universe = Universe::generate(&UniverseConfig {
-            seed: config.seed,
-            markets: config.markets,
-            start_ms,
-        })
-        .map_err(StartError::Universe)?;
-        let engine = Engine::new(
-            &universe,
-            EngineConfig {
-                seed: config.seed,
-                ..EngineConfig::default()
-            },
-        );
-        let state = Arc::new(SimState::new(
-            engine,
-            Catalog::new(&universe),
-            Settings {
-                auth_window_ms: config.auth_window_ms,
-                balance: config.balance,
-                ws_heartbeat: config.ws_heartbeat.max(ws::MIN_HEARTBEAT),
-                usage_tier: config.usage_tier,
-            },
-            config.seed,
-        ));
-        state
-            .faults
-            .apply(&config.faults, u64::try_from(start_ms).unwrap_or(0))?;
+        let state = boot::build(&config)?;
+        state.faults.apply(
+            &config.faults,
+            u64::try_from(state.clock.now_ms()).unwrap_or(0),
+        )?;
         state.archive.set(config.historical_cutoff)?;
-        for (key_id, pem) in &config.keys {
-            register_key(&state, key_id, pem)?;
-        }
-        state
-            .init_activity(config.seed, config.activity > 0)
-            .map_err(StartError::Activity)?;
         let listener =
             TcpListener::bind(config.listen)
                 .await
@@ -447,6 +441,9 @@ impl SimHandle {
                 tasks.abort_all();
                 while tasks.join_next().await.is_some() {}
             }
+        }
+        if let Err(e) = self.state.save() {
+            tracing::error!(error = %e, "the final save of the state file failed");
         }
     }
 }

@@ -20,7 +20,7 @@ pub const WINDOW_MS: i64 = 15_000;
 pub const MAX_LIMIT: Count = Count::from_contracts(1_000_000);
 
 /// One order group.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Group {
     /// Wire id.
     pub id: String,
@@ -63,7 +63,7 @@ pub enum GroupError {
 }
 
 /// Every group, and which group each order belongs to.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrderGroups {
     next: u64,
     groups: HashMap<String, Group>,

@@ -4,9 +4,10 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use kalshi::auth::Verifier;
 use kalshi::model::Money;
@@ -20,6 +21,7 @@ use crate::SimError;
 use crate::activity::{Activity, ActivityConfig};
 use crate::engine::{Engine, Event, Outcome};
 use crate::ids::UserId;
+use crate::persist::{self, SavedKey, SnapshotRef, StateError, StateLock, write_atomic};
 
 /// How the state is shared between handlers and tasks.
 pub type SharedState = Arc<SimState>;
@@ -46,6 +48,8 @@ pub struct Settings {
 pub struct RegisteredKey {
     /// Checks the key's signatures.
     pub verifier: Verifier,
+    /// The public key as registered (kept for the state file).
+    pub public_pem: Arc<str>,
     /// The account the key trades for.
     pub user: UserId,
 }
@@ -84,6 +88,16 @@ impl SimClock {
             .saturating_add(self.offset_ms.load(Ordering::Relaxed))
     }
 
+    /// How far sim time is ahead of the wall clock (saved in the state file).
+    pub fn offset_ms(&self) -> i64 {
+        self.offset_ms.load(Ordering::Relaxed)
+    }
+
+    /// Sets how far sim time is ahead of the wall clock (a restored exchange's offset).
+    pub(crate) fn set_offset_ms(&self, ms: i64) {
+        self.offset_ms.store(ms, Ordering::Relaxed);
+    }
+
     /// Moves sim time forward by `ms` (never backward).
     pub fn advance(&self, ms: u64) {
         let ms = i64::try_from(ms).unwrap_or(i64::MAX);
@@ -112,6 +126,37 @@ pub struct SimState {
     next_batch: AtomicU64,
     shutdown: watch::Sender<bool>,
     tasks: Mutex<JoinSet<()>>,
+    persist: Option<Persist>,
+}
+
+/// Nothing changed since the last save.
+pub(crate) const CHANGED_NONE: u8 = 0;
+/// Only the bots or the clock changed things (saved less often: they change constantly and
+/// a restart loses nothing a user did).
+pub(crate) const CHANGED_BACKGROUND: u8 = 1;
+/// A request changed things (an order, a key, a group): saved at the next interval.
+pub(crate) const CHANGED_USER: u8 = 2;
+
+/// The state file of a persistent simulator and what is saved beside the engine.
+#[derive(Debug)]
+pub(crate) struct Persist {
+    /// The file.
+    pub(crate) path: PathBuf,
+    /// Held for the simulator's life so no other simulator uses the file.
+    pub(crate) _lock: StateLock,
+    /// This run's id epoch.
+    pub(crate) epoch: u64,
+    /// The universe's seed.
+    pub(crate) seed: u64,
+    /// How many open markets the roll-in keeps.
+    pub(crate) markets: usize,
+    /// Least time between two background saves.
+    pub(crate) interval: Duration,
+    /// What changed since the last save: [`CHANGED_NONE`], [`CHANGED_BACKGROUND`] or
+    /// [`CHANGED_USER`].
+    pub(crate) pending: AtomicU8,
+    /// Serializes saves, so a later state is never overwritten by an earlier one.
+    pub(crate) writing: Mutex<()>,
 }
 
 /// Locks a std mutex, recovering from poison: the guarded values are only changed by
@@ -137,7 +182,119 @@ impl SimState {
             next_batch: AtomicU64::new(1),
             shutdown: watch::channel(false).0,
             tasks: Mutex::new(JoinSet::new()),
+            persist: None,
         }
+    }
+
+    /// Makes this state persistent (before it is shared).
+    pub(crate) fn set_persist(&mut self, persist: Persist) {
+        self.persist = Some(persist);
+    }
+
+    /// Replaces the order groups and bots with restored ones (before it is shared).
+    pub(crate) fn restore_parts(&mut self, groups: OrderGroups, activity: Option<Activity>) {
+        *lock(&self.groups) = groups;
+        *lock(&self.activity) = activity;
+    }
+
+    /// Whether the bots exist yet (a restored exchange brings its own).
+    pub(crate) fn has_activity(&self) -> bool {
+        lock(&self.activity).is_some()
+    }
+
+    /// The background save interval, when this simulator has a state file.
+    pub(crate) fn save_interval(&self) -> Option<Duration> {
+        self.persist.as_ref().map(|p| p.interval)
+    }
+
+    /// This run's id epoch (0 without a state file).
+    pub fn epoch(&self) -> u64 {
+        self.persist.as_ref().map_or(0, |p| p.epoch)
+    }
+
+    /// Notes a change of `level` for the background saver.
+    fn changed_at(&self, level: u8) {
+        if let Some(p) = &self.persist {
+            p.pending.fetch_max(level, Ordering::Relaxed);
+        }
+    }
+
+    /// Notes a change a request made.
+    fn changed(&self) {
+        self.changed_at(CHANGED_USER);
+    }
+
+    /// Writes the state file if a request changed something since the last save, or if
+    /// `background_due` and anything changed at all. Returns whether it wrote.
+    ///
+    /// # Errors
+    /// As [`Self::save`].
+    pub(crate) fn save_if_changed(&self, background_due: bool) -> Result<bool, StateError> {
+        let Some(p) = &self.persist else {
+            return Ok(false);
+        };
+        let due = match p.pending.load(Ordering::Relaxed) {
+            CHANGED_USER => true,
+            CHANGED_BACKGROUND => background_due,
+            _ => false,
+        };
+        if due {
+            self.save()?;
+        }
+        Ok(due)
+    }
+
+    /// Writes the state file now (nothing without one). The state is encoded under the
+    /// engine lock (a consistent cut) and written after it is released.
+    ///
+    /// # Errors
+    /// [`StateError::Write`]; the file then still holds the previous save.
+    pub fn save(&self) -> Result<(), StateError> {
+        let Some(p) = &self.persist else {
+            return Ok(());
+        };
+        let _writing = lock(&p.writing);
+        let pending = p.pending.swap(CHANGED_NONE, Ordering::Relaxed);
+        let mut keys: Vec<SavedKey> = self
+            .keys
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .map(|(id, k)| SavedKey {
+                key_id: id.clone(),
+                public_pem: k.public_pem.to_string(),
+            })
+            .collect();
+        keys.sort_unstable_by(|a, b| a.key_id.cmp(&b.key_id));
+        let encoded = {
+            let engine = lock(&self.exchange);
+            let groups = lock(&self.groups);
+            let activity = lock(&self.activity);
+            persist::encode(&SnapshotRef {
+                format: persist::FORMAT,
+                version: persist::VERSION,
+                epoch: p.epoch,
+                seed: p.seed,
+                markets: p.markets,
+                clock_offset_ms: self.clock.offset_ms(),
+                engine: &engine,
+                series: self.catalog.series(),
+                events: self.catalog.events(),
+                keys,
+                groups: &groups,
+                activity: activity.as_ref(),
+            })
+        };
+        let written = encoded
+            .map_err(|e| std::io::Error::other(format!("cannot encode the state: {e}")))
+            .and_then(|bytes| write_atomic(&p.path, &bytes));
+        written.map_err(|source| {
+            p.pending.fetch_max(pending, Ordering::Relaxed);
+            StateError::Write {
+                path: p.path.clone(),
+                source,
+            }
+        })
     }
 
     /// Reads the exchange core at the current sim time. Time-driven work that is due
@@ -163,6 +320,7 @@ impl SimState {
         let mut engine = lock(&self.exchange);
         let now = self.advance_locked(&mut engine);
         let Outcome { value, events } = f(&mut engine, now)?;
+        self.changed();
         self.publish(&mut engine, now, events);
         Ok(value)
     }
@@ -192,6 +350,7 @@ impl SimState {
         if events.is_empty() {
             return;
         }
+        self.changed_at(CHANGED_BACKGROUND);
         let id = self.next_batch.fetch_add(1, Ordering::Relaxed);
         // No receivers just means no WS connection is listening.
         let _ = self.events.send(Arc::new(EventBatch { id, ts_ms, events }));
@@ -214,6 +373,7 @@ impl SimState {
     /// [`Self::read`] closure (engine first), or on its own; and drop it before the
     /// closure returns.
     pub fn groups(&self) -> MutexGuard<'_, OrderGroups> {
+        self.changed();
         lock(&self.groups)
     }
 
@@ -275,6 +435,7 @@ impl SimState {
 
     /// Records a key as belonging to `user`.
     pub(crate) fn insert_key(&self, key_id: &str, key: RegisteredKey) {
+        self.changed();
         self.keys
             .write()
             .unwrap_or_else(PoisonError::into_inner)

@@ -56,7 +56,9 @@ impl UniverseConfig {
 }
 
 /// A strike value, exact to a thousandth (`53.5`, `114999.99`, `1.085`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Strike(i64);
 
 impl Strike {
@@ -89,7 +91,7 @@ impl fmt::Display for Strike {
 }
 
 /// How a market's strike decides it (`strike_type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum StrikeType {
     /// YES if the value is above `floor_strike`.
     Greater,
@@ -114,7 +116,7 @@ impl StrikeType {
 }
 
 /// Where a series' results come from (`settlement_sources`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SettlementSource {
     /// Source name.
     pub name: String,
@@ -123,7 +125,7 @@ pub struct SettlementSource {
 }
 
 /// A series (`Series`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SeriesSpec {
     /// `KXHIGHNY`.
     pub ticker: String,
@@ -144,7 +146,7 @@ pub struct SeriesSpec {
 }
 
 /// An event (`EventData`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EventSpec {
     /// `KXHIGHNY-26NOV27`.
     pub event_ticker: String,
@@ -165,7 +167,7 @@ pub struct EventSpec {
 }
 
 /// A market's static definition; the engine owns its live state.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MarketSpec {
     /// `KXHIGHNY-26NOV27-T60`.
     pub ticker: String,

@@ -261,3 +261,136 @@ fn bad_arguments_exit_2_with_a_message() {
         );
     }
 }
+
+/// Signs and sends a request as key A to the process at `addr`.
+async fn call_a(
+    addr: &str,
+    method: reqwest::Method,
+    endpoint: &str,
+    body: Option<&serde_json::Value>,
+) -> crate::harness::Reply {
+    let creds = kalshi::auth::Credentials::from_pem(
+        crate::harness::KEY_A,
+        &crate::harness::key_a_private(),
+    )
+    .expect("key A loads");
+    let path = format!("/trade-api/v2{endpoint}");
+    let mut req = reqwest::Client::new().request(method.clone(), format!("http://{addr}{path}"));
+    for (k, v) in creds
+        .headers_now(method.as_str(), &path)
+        .expect("signs")
+        .pairs()
+    {
+        req = req.header(k, v);
+    }
+    if let Some(b) = body {
+        req = req.json(b);
+    }
+    reply(req.send().await.expect("answered")).await
+}
+
+fn addr_of(line: &str) -> String {
+    line.strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn ids_never_repeat_after_a_sigkill_between_saves() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("exchange.sim");
+    let state_arg = state.display().to_string();
+    let pem = TempFile::new(&key_a_public());
+    let key_arg = format!("key-a={}", pem.0.display());
+    let args = [
+        "--listen",
+        "127.0.0.1:0",
+        "--api-key",
+        &key_arg,
+        "--markets",
+        "20",
+        "--state",
+        &state_arg,
+        // Nothing placed below is saved before the kill.
+        "--save-interval-ms",
+        "3600000",
+    ];
+    let mut proc = Proc::spawn(&args);
+    let addr = addr_of(&proc.first_line());
+    let markets = reply(
+        reqwest::get(format!(
+            "http://{addr}/trade-api/v2/markets?status=open&limit=1"
+        ))
+        .await
+        .unwrap(),
+    )
+    .await;
+    let ticker = markets.body["markets"][0]["ticker"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let order = |price: &str| {
+        serde_json::json!({"ticker": ticker, "side": "bid", "count": "1", "price": price,
+            "time_in_force": "good_till_canceled", "self_trade_prevention_type": "taker_at_cross"})
+    };
+    let mut first_run = std::collections::HashSet::new();
+    for price in ["0.10", "0.11", "0.12"] {
+        let r = call_a(
+            &addr,
+            reqwest::Method::POST,
+            "/portfolio/events/orders",
+            Some(&order(price)),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        first_run.insert(r.body["order_id"].as_str().unwrap().to_owned());
+    }
+    proc.signal("KILL");
+    assert_eq!(proc.wait().code(), None, "killed by a signal");
+
+    // The lock died with the process; a restart continues from the last save.
+    let mut proc = Proc::spawn(&args);
+    let addr = addr_of(&proc.first_line());
+    let listed = call_a(&addr, reqwest::Method::GET, "/portfolio/orders", None).await;
+    assert_eq!(
+        listed.body["orders"],
+        serde_json::json!([]),
+        "unsaved orders are gone"
+    );
+    for price in ["0.10", "0.11", "0.12", "0.13"] {
+        let r = call_a(
+            &addr,
+            reqwest::Method::POST,
+            "/portfolio/events/orders",
+            Some(&order(price)),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        let id = r.body["order_id"].as_str().unwrap().to_owned();
+        assert!(
+            !first_run.contains(&id),
+            "order id {id} was already issued before the kill"
+        );
+    }
+    proc.signal("TERM");
+    assert_eq!(proc.wait().code(), Some(0));
+    // The clean exit saved the second run's orders.
+    let bytes = std::fs::read(&state).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(doc["epoch"], 1, "one restart, one new epoch");
+}
+
+#[test]
+fn a_damaged_state_file_exits_2_and_is_left_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("exchange.sim");
+    std::fs::write(&state, b"{\"format\":\"kalshi-sim-state\",\"version\":99}").unwrap();
+    let arg = state.display().to_string();
+    let (code, stderr) = run_failing(&["--listen", "127.0.0.1:0", "--state", &arg]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("version 99"), "{stderr}");
+    assert_eq!(
+        std::fs::read(&state).unwrap(),
+        b"{\"format\":\"kalshi-sim-state\",\"version\":99}"
+    );
+}

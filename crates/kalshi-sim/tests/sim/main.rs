@@ -16,4 +16,5 @@ mod historical;
 mod live;
 mod markets;
 mod orders;
+mod persist;
 mod ws;
