@@ -171,11 +171,47 @@ pub struct OrderRow {
     pub revision: i64,
 }
 
+impl From<OrderRow> for Order {
+    /// The stored order in the exchange's shape (what events carry and writes start from).
+    /// Creation and last-update times are always set: the row keeps both.
+    fn from(row: OrderRow) -> Self {
+        Self {
+            order_id: row.order_id,
+            user_id: row.user_id,
+            client_order_id: row.client_order_id,
+            ticker: row.ticker,
+            side: row.side,
+            action: row.action,
+            outcome_side: row.outcome_side,
+            book_side: row.book_side,
+            order_type: row.order_type,
+            status: row.status,
+            yes_price_dollars: row.yes_price,
+            no_price_dollars: row.no_price,
+            fill_count_fp: row.fill_count,
+            remaining_count_fp: row.remaining_count,
+            initial_count_fp: row.initial_count,
+            taker_fill_cost_dollars: row.taker_fill_cost,
+            maker_fill_cost_dollars: row.maker_fill_cost,
+            taker_fees_dollars: row.taker_fees,
+            maker_fees_dollars: row.maker_fees,
+            expiration_time: row.expiration_time,
+            created_time: Some(row.created_time),
+            last_update_time: Some(row.last_update_time),
+            self_trade_prevention_type: row.self_trade_prevention,
+            order_group_id: row.order_group_id,
+            cancel_order_on_pause: row.cancel_order_on_pause,
+            subaccount_number: row.subaccount_number,
+            exchange_index: row.exchange_index,
+        }
+    }
+}
+
 /// `orders` as SQLite returns it, before checking.
 #[derive(Debug, FromRow)]
 pub(crate) struct RawOrder {
     pub(crate) id: i64,
-    order_id: String,
+    pub(crate) order_id: String,
     user_id: String,
     client_order_id: String,
     ticker: String,
@@ -202,7 +238,7 @@ pub(crate) struct RawOrder {
     cancel_order_on_pause: Option<bool>,
     subaccount_number: Option<i64>,
     exchange_index: Option<i64>,
-    revision: i64,
+    pub(crate) revision: i64,
 }
 
 impl TryFrom<RawOrder> for OrderRow {
