@@ -91,6 +91,11 @@ pub struct FaultPatch {
     /// One-shot: skip a `seq` on this many upcoming orderbook messages.
     #[serde(skip_serializing_if = "is_zero")]
     pub skip_seq: u64,
+    /// One-shot: carry out this many upcoming state-changing REST requests, then answer
+    /// each with 503 as if the gateway lost the reply (the client cannot tell whether
+    /// the order was placed).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub lose_replies: u64,
     /// Clear every standing fault before applying the rest of this patch.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub reset: bool,
@@ -255,6 +260,7 @@ pub struct Faults {
     plan: Mutex<FaultPlan>,
     rng: Mutex<ChaCha8Rng>,
     pending_seq_skips: AtomicU64,
+    lost_replies: AtomicU64,
     seq_counter: AtomicU64,
     ws_control: broadcast::Sender<WsControl>,
     drop_every: watch::Sender<u64>,
@@ -267,6 +273,7 @@ impl Faults {
             plan: Mutex::new(FaultPlan::default()),
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(seed ^ 0x6661_756c_7473)),
             pending_seq_skips: AtomicU64::new(0),
+            lost_replies: AtomicU64::new(0),
             seq_counter: AtomicU64::new(0),
             ws_control: broadcast::channel(16).0,
             drop_every: watch::channel(0).0,
@@ -292,6 +299,11 @@ impl Faults {
         };
         if patch.reset {
             self.pending_seq_skips.store(0, Ordering::Relaxed);
+            self.lost_replies.store(0, Ordering::Relaxed);
+        }
+        if patch.lose_replies > 0 {
+            self.lost_replies
+                .fetch_add(patch.lose_replies, Ordering::Relaxed);
         }
         if patch.skip_seq > 0 {
             self.pending_seq_skips
@@ -360,6 +372,13 @@ impl Faults {
         every > 0 && (self.seq_counter.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(every)
     }
 
+    /// Whether this state-changing request's reply is to be lost (uses up one).
+    pub fn take_lost_reply(&self) -> bool {
+        self.lost_replies
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .is_ok()
+    }
+
     /// The delay to apply before answering a REST request.
     pub fn delay(&self) -> Duration {
         Duration::from_millis(lock(&self.plan).delay_ms)
@@ -388,11 +407,19 @@ impl Faults {
 }
 
 /// REST middleware: waits out the configured delay, then answers the seeded share of
-/// requests with an injected 429 / 500 / 503 before they reach auth or a handler.
+/// requests with an injected 429 / 500 / 503 before they reach auth or a handler. A
+/// state-changing request whose reply is to be lost is carried out first, then answered
+/// 503 whatever the handler said.
 pub(crate) async fn inject(State(state): State<SharedState>, req: Request, next: Next) -> Response {
     let delay = state.faults.delay();
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
+    }
+    if req.method() != axum::http::Method::GET && state.faults.take_lost_reply() {
+        let path = req.uri().path().to_owned();
+        let done = next.run(req).await;
+        tracing::debug!(%path, status = %done.status(), "reply lost (injected)");
+        return ApiError::service_unavailable().into_response();
     }
     if let Some(err) = state.faults.roll_http() {
         tracing::debug!(path = %req.uri().path(), status = %err.status, "injected fault");
@@ -542,6 +569,30 @@ mod tests {
         .unwrap();
         let pattern: Vec<bool> = (0..6).map(|_| f.take_seq_skip()).collect();
         assert_eq!(pattern.iter().filter(|b| **b).count(), 2, "{pattern:?}");
+    }
+
+    #[test]
+    fn lost_replies_are_one_shot_and_reset_clears_them() {
+        let f = Faults::new(1);
+        assert!(!f.take_lost_reply());
+        let lose = |n| FaultPatch {
+            lose_replies: n,
+            ..FaultPatch::default()
+        };
+        f.apply(&lose(2), 0).unwrap();
+        assert!(f.take_lost_reply());
+        assert!(f.take_lost_reply());
+        assert!(!f.take_lost_reply(), "used up");
+        f.apply(&lose(1), 0).unwrap();
+        f.apply(
+            &FaultPatch {
+                reset: true,
+                ..FaultPatch::default()
+            },
+            0,
+        )
+        .unwrap();
+        assert!(!f.take_lost_reply(), "reset clears them");
     }
 
     #[test]
