@@ -54,6 +54,7 @@ pub(crate) async fn orders(shared: &Shared, orders: &[Order]) -> Result<usize, C
     for row in rows {
         let order = Order::from(row);
         resolve_pending(shared, &order);
+        crate::orders::confirmed(shared, &order);
         shared.emit(AppEvent::Order(OrderEvent::Stored(Box::new(order))));
     }
     Ok(changed)

@@ -12,4 +12,5 @@ mod refused;
 mod restart;
 mod stress;
 mod tier;
+mod unconfirmed;
 mod views;

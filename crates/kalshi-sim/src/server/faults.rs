@@ -45,6 +45,10 @@ pub struct FaultPlan {
     /// found), as Kalshi answers for a market that has been delisted.
     #[serde(default)]
     pub refuse_markets: Vec<String>,
+    /// REST requests whose path contains one of these are answered 503 before they are
+    /// carried out (an outage of one part of the API, e.g. `/portfolio/orders`).
+    #[serde(default)]
+    pub fail_paths: Vec<String>,
 }
 
 /// A change to the fault plan: the body of `POST /_sim/faults`, and what `--fault` flags
@@ -85,6 +89,9 @@ pub struct FaultPatch {
     /// New [`FaultPlan::refuse_markets`] (replaces the list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refuse_markets: Option<Vec<String>>,
+    /// New [`FaultPlan::fail_paths`] (replaces the list).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fail_paths: Option<Vec<String>>,
     /// One-shot: close every WS connection now.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub drop_ws_now: bool,
@@ -232,6 +239,9 @@ impl FaultPlan {
         if let Some(v) = &patch.refuse_markets {
             next.refuse_markets.clone_from(v);
         }
+        if let Some(v) = &patch.fail_paths {
+            next.fail_paths.clone_from(v);
+        }
         if let Some(v) = patch.refuse_ws_for_ms {
             next.refuse_ws_until_ms = if v == 0 { 0 } else { now_ms.saturating_add(v) };
         }
@@ -372,6 +382,14 @@ impl Faults {
         every > 0 && (self.seq_counter.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(every)
     }
 
+    /// Whether a REST request to `path` is to fail ([`FaultPlan::fail_paths`]).
+    pub fn path_fails(&self, path: &str) -> bool {
+        lock(&self.plan)
+            .fail_paths
+            .iter()
+            .any(|p| !p.is_empty() && path.contains(p.as_str()))
+    }
+
     /// Whether this state-changing request's reply is to be lost (uses up one).
     pub fn take_lost_reply(&self) -> bool {
         self.lost_replies
@@ -414,6 +432,9 @@ pub(crate) async fn inject(State(state): State<SharedState>, req: Request, next:
     let delay = state.faults.delay();
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
+    }
+    if state.faults.path_fails(req.uri().path()) {
+        return ApiError::service_unavailable().into_response();
     }
     if req.method() != axum::http::Method::GET && state.faults.take_lost_reply() {
         let path = req.uri().path().to_owned();
@@ -593,6 +614,16 @@ mod tests {
         )
         .unwrap();
         assert!(!f.take_lost_reply(), "reset clears them");
+        f.apply(
+            &FaultPatch {
+                fail_paths: Some(vec!["/portfolio/orders".into()]),
+                ..FaultPatch::default()
+            },
+            0,
+        )
+        .unwrap();
+        assert!(f.path_fails("/trade-api/v2/portfolio/orders/o-1"));
+        assert!(!f.path_fails("/trade-api/v2/markets/M"));
     }
 
     #[test]
