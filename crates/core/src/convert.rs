@@ -8,6 +8,7 @@
 use kalshi::model::fill::Fill;
 use kalshi::model::order::{Order, OrderType};
 use kalshi::model::ws::{Fill as WsFill, UserOrder};
+use store::from_unix_ms as from_ms;
 use time::OffsetDateTime;
 
 /// A WS `fill` as the REST `Fill` it will also appear as; `None` if it lacks the sides, the
@@ -92,11 +93,6 @@ fn time_of(rfc3339: Option<OffsetDateTime>, ms: Option<i64>) -> Option<OffsetDat
         (Some(ms), _) => from_ms(ms),
         (None, t) => t,
     }
-}
-
-/// Unix milliseconds as a time; `None` when out of range.
-pub(crate) fn from_ms(ms: i64) -> Option<OffsetDateTime> {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok()
 }
 
 #[cfg(test)]

@@ -121,6 +121,17 @@ pub enum CoreError {
     /// An order id or client order id this session does not know.
     #[error("unknown order {0}")]
     UnknownOrder(String),
+    /// A create failed in a way that may have placed the order (its answer was lost):
+    /// it is held as unconfirmed and resolved by its `client_order_id` (see
+    /// [`crate::OrderEvent::Unconfirmed`]); placing it again under a new id could double it.
+    #[error("the exchange did not confirm order {client_order_id}: {source}")]
+    Unconfirmed {
+        /// The order's idempotency key (what `Session::retry_unconfirmed` takes).
+        client_order_id: String,
+        /// The failure that left the outcome unknown.
+        #[source]
+        source: RestError,
+    },
     /// The session has been closed.
     #[error("the session is closed")]
     Closed,
@@ -196,11 +207,15 @@ pub enum ErrorCode {
     InvalidRequest,
     /// A bug; terminal.
     Internal,
+    /// The exchange may or may not have placed the order; it is being checked. Not
+    /// retryable as a new order (that could double it): wait for the outcome, or use
+    /// `retry_unconfirmed`, which re-sends under the same id.
+    OrderUnconfirmed,
 }
 
 impl ErrorCode {
     /// Every code, for wire tests and documentation.
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 28] = [
         Self::ProductionNotConfirmed,
         Self::Offline,
         Self::NoCredentials,
@@ -228,6 +243,7 @@ impl ErrorCode {
         Self::SessionClosed,
         Self::InvalidRequest,
         Self::Internal,
+        Self::OrderUnconfirmed,
     ];
 
     /// Whether the same action may succeed if repeated later, unchanged.
@@ -259,7 +275,8 @@ impl ErrorCode {
             | Self::InsufficientBalance
             | Self::SessionClosed
             | Self::InvalidRequest
-            | Self::Internal => false,
+            | Self::Internal
+            | Self::OrderUnconfirmed => false,
         }
     }
 
@@ -376,6 +393,12 @@ fn describe(err: &CoreError) -> (ErrorCode, String) {
         ),
         CoreError::Order(r) => rejection(r),
         CoreError::UnknownOrder(id) => (C::NotFound, format!("Order {id} is not known.")),
+        CoreError::Unconfirmed { .. } => (
+            C::OrderUnconfirmed,
+            "The exchange's answer to the order was lost, so it may or may not be placed. \
+             It is being checked; do not place it again."
+                .into(),
+        ),
         CoreError::Closed => (C::SessionClosed, "The session has been closed.".into()),
         CoreError::InvalidRequest(why) => (C::InvalidRequest, format!("Invalid request: {why}.")),
     }
@@ -406,6 +429,12 @@ const MARKET_NOT_OPEN_CODES: [&str; 5] = [
     "trading_is_paused",
     "exchange_unavailable",
 ];
+
+/// The UI error of a REST failure (as [`CoreError::Exchange`] would give).
+pub(crate) fn exchange_error(e: &RestError) -> AppError {
+    let (code, message) = rest_error(e);
+    AppError::new(code, message)
+}
 
 fn rest_error(e: &RestError) -> (ErrorCode, String) {
     use ErrorCode as C;
@@ -633,6 +662,10 @@ mod tests {
             (
                 ErrorCode::Internal,
                 r#"{"code":"internal","message":"m","retryable":false}"#,
+            ),
+            (
+                ErrorCode::OrderUnconfirmed,
+                r#"{"code":"order_unconfirmed","message":"m","retryable":false}"#,
             ),
         ];
         assert_eq!(pinned.len(), ErrorCode::ALL.len(), "every code is pinned");

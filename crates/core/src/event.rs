@@ -98,6 +98,35 @@ pub enum OrderEvent {
     /// An order's stored state is new or changed (from the WebSocket, a REST catch-up, or
     /// the read-back after a write). Replaces any pending order with its `client_order_id`.
     Stored(Box<Order>),
+    /// The create failed in a way that may have placed the order (a timeout, a lost
+    /// connection, a 5xx): show it as "unconfirmed", not rejected. The session resolves it
+    /// by its `client_order_id` (a lookup now, after every catch-up, and on any report
+    /// carrying that id) into [`OrderEvent::Accepted`] or [`OrderEvent::NotPlaced`];
+    /// `Session::retry_unconfirmed` re-sends it under the same id. Sent again if a retry
+    /// also goes unanswered.
+    Unconfirmed(UnconfirmedOrder),
+    /// An unconfirmed order definitely does not exist: the exchange listed the market's
+    /// orders after the create had returned and this `client_order_id` was not among them.
+    /// Remove it; placing it again is safe.
+    NotPlaced {
+        /// The unconfirmed order's key.
+        client_order_id: String,
+        /// The failure that had left it unconfirmed.
+        error: AppError,
+    },
+}
+
+/// An order whose create went unanswered: it may or may not be on the exchange.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnconfirmedOrder {
+    /// The idempotency key it was sent with (and is re-sent with).
+    pub client_order_id: String,
+    /// What was asked for.
+    pub ticket: OrderTicket,
+    /// When it was first sent.
+    pub sent_at: OffsetDateTime,
+    /// The last failure that left it unconfirmed.
+    pub error: AppError,
 }
 
 /// An order sent but not yet answered.

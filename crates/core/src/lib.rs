@@ -39,7 +39,7 @@ pub use environment::DeskEnvironment;
 pub use error::{AppError, CoreError, ErrorCode, OrderRejection};
 pub use event::{
     AppEvent, BalanceUpdate, ConnectionStatus, FillEvent, FillOrigin, OrderEvent, PendingOrder,
-    PositionEvent, SyncSummary,
+    PositionEvent, SyncSummary, UnconfirmedOrder,
 };
 pub use exchange::reset_paper_account;
 pub use orders::{CancelAllReport, Decrease, OrderTicket, PlacedOrder};

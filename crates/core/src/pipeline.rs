@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use kalshi::model::fill::Fill;
 use kalshi::model::order::Order;
-use kalshi::model::ws::{Channel, Message};
+use kalshi::model::ws::{Channel, Message, MessageDecodeError};
 use kalshi::ws::FeedEvent;
 use tokio::sync::{mpsc, watch};
 
@@ -69,6 +69,18 @@ pub(crate) async fn run(
     }
 }
 
+/// Message types of the private channels (which carry no `seq` to reveal a loss).
+const PRIVATE_TYPES: [&str; 3] = ["fill", "user_order", "market_position"];
+
+/// Whether a frame that could not be decoded may have been a private message: one of
+/// their types, or a frame whose type could not even be read.
+fn may_be_private(error: &MessageDecodeError) -> bool {
+    error
+        .message_type
+        .as_deref()
+        .is_none_or(|t| PRIVATE_TYPES.contains(&t))
+}
+
 struct Pipeline<'a> {
     shared: &'a Shared,
     /// Private channels not yet confirmed on the current connection.
@@ -114,7 +126,14 @@ impl Pipeline<'_> {
                 }
             }
             FeedEvent::Malformed { error } => {
-                tracing::warn!(%error, "malformed message from the exchange");
+                if may_be_private(&error) {
+                    // Private channels carry no seq: a lost fill or order update is only
+                    // found by a catch-up, as for an incomplete message.
+                    tracing::warn!(%error, "malformed private message; catching up over REST");
+                    self.shared.reconcile.notify_one();
+                } else {
+                    tracing::warn!(%error, "malformed message from the exchange");
+                }
             }
             FeedEvent::Message(message) => self.message(*message).await,
         }
@@ -183,5 +202,24 @@ impl Pipeline<'_> {
                 self.shared.reconcile.notify_one();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_private_messages_start_a_catch_up_and_market_data_does_not() {
+        let broken = |t: &str| {
+            let text = format!(r#"{{"type":"{t}","sid":1,"msg":{{"bad":true}}}}"#);
+            Message::from_json(&text).expect_err("malformed")
+        };
+        for t in PRIVATE_TYPES {
+            assert!(may_be_private(&broken(t)), "{t}");
+        }
+        assert!(may_be_private(&MessageDecodeError::frame("binary")));
+        assert!(!may_be_private(&broken("orderbook_delta")));
+        assert!(!may_be_private(&broken("ticker")));
     }
 }

@@ -86,6 +86,7 @@ pub(crate) async fn run(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>
                     }
                     shared.synced(summary.at, epoch);
                     shared.emit(AppEvent::Synced(summary));
+                    crate::orders::settle_all(&shared).await;
                     break;
                 }
                 Err(e) => {

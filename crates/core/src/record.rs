@@ -41,28 +41,23 @@ pub(crate) async fn fills(
     Ok(report.inserted.len())
 }
 
-/// Stores `orders`; emits [`OrderEvent::Stored`] for each order that is new or changed
-/// (the batch's last version of it). Returns how many.
+/// Stores `orders`; emits [`OrderEvent::Stored`] once for each order that is new or
+/// changed, carrying the row the store kept (the merged state: a WebSocket report's
+/// missing fields filled from what was stored, never a version the newer-wins rule
+/// refused). Returns how many.
 pub(crate) async fn orders(shared: &Shared, orders: &[Order]) -> Result<usize, CoreError> {
     if orders.is_empty() {
         return Ok(0);
     }
-    let report = shared.store.upsert_orders(&shared.scope, orders).await?;
-    let changed: HashSet<&str> = report
-        .inserted
-        .iter()
-        .chain(&report.updated)
-        .map(String::as_str)
-        .collect();
-    let mut announced = HashSet::new();
-    for order in orders.iter().rev() {
-        let id = order.order_id.as_str();
-        if changed.contains(id) && announced.insert(id) {
-            resolve_pending(shared, order);
-            shared.emit(AppEvent::Order(OrderEvent::Stored(Box::new(order.clone()))));
-        }
+    let (_, rows) = shared.store.store_orders(&shared.scope, orders).await?;
+    let changed = rows.len();
+    for row in rows {
+        let order = Order::from(row);
+        resolve_pending(shared, &order);
+        crate::orders::confirmed(shared, &order);
+        shared.emit(AppEvent::Order(OrderEvent::Stored(Box::new(order))));
     }
-    Ok(changed.len())
+    Ok(changed)
 }
 
 /// Closes a stored resting order the exchange no longer knows, with `reason`; emits the

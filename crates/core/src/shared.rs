@@ -16,6 +16,7 @@ use crate::config::Tuning;
 use crate::environment::DeskEnvironment;
 use crate::error::{AppError, CoreError};
 use crate::event::{AppEvent, ConnectionStatus, PendingOrder};
+use crate::orders::Unconfirmed;
 use crate::portfolio::PortfolioCache;
 use crate::subscriptions::MarketSubscriptions;
 
@@ -61,6 +62,8 @@ pub(crate) struct Shared {
     pub portfolio: Mutex<PortfolioCache>,
     /// Optimistic orders by client order id, until accepted or rejected.
     pub pending: Mutex<HashMap<String, PendingOrder>>,
+    /// Orders whose create went unanswered, by client order id, until resolved.
+    pub unconfirmed: Mutex<HashMap<String, Unconfirmed>>,
     /// Wakes the reconciler (coalesced: many requests, one catch-up).
     pub reconcile: Notify,
     /// Wakes the portfolio refresher (coalesced, rate-limited there).
@@ -112,6 +115,7 @@ impl Shared {
             tuning,
             portfolio: Mutex::new(PortfolioCache::default()),
             pending: Mutex::new(HashMap::new()),
+            unconfirmed: Mutex::new(HashMap::new()),
             reconcile: Notify::new(),
             refresh: Notify::new(),
             refreshing: tokio::sync::Mutex::new(()),
@@ -236,6 +240,13 @@ impl Shared {
     /// The optimistic orders.
     pub(crate) fn pending(&self) -> MutexGuard<'_, HashMap<String, PendingOrder>> {
         self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The unconfirmed orders.
+    pub(crate) fn unconfirmed(&self) -> MutexGuard<'_, HashMap<String, Unconfirmed>> {
+        self.unconfirmed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 

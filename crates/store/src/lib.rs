@@ -50,6 +50,7 @@ pub use page::{MAX_PAGE, Page, PageCursor, PageRequest};
 pub use pnl::{DailyPnl, MarketPnl, PnlBasis, SettledAs};
 pub use report::UpsertReport;
 pub use rows::fill::FillRow;
+pub use rows::from_unix_ms;
 pub use rows::market::CachedMarket;
 pub use rows::order::OrderRow;
 pub use rows::position::PositionRow;

@@ -5,6 +5,7 @@
 
 mod cancel_all;
 mod ticket;
+mod unconfirmed;
 pub(crate) mod validate;
 
 use kalshi::model::market::Market;
@@ -19,6 +20,7 @@ use time::OffsetDateTime;
 pub use cancel_all::CancelAllReport;
 pub use kalshi::model::order_entry::Decrease;
 pub use ticket::OrderTicket;
+pub(crate) use unconfirmed::{Unconfirmed, confirmed, settle_all};
 
 use crate::error::{AppError, CoreError, OrderRejection};
 use crate::event::{AppEvent, OrderEvent, PendingOrder};
@@ -46,13 +48,18 @@ impl Session {
     /// order, or [`OrderEvent::Rejected`] with the error.
     ///
     /// The create is retried on 429/5xx/timeouts under the same `client_order_id`, so it
-    /// can never be placed twice. If it still fails ambiguously (network), a catch-up is
-    /// started: an order that did reach the exchange then appears as stored.
+    /// can never be placed twice. If it still fails in a way that may have placed it (a
+    /// timeout, a lost connection, a 5xx), it is not rejected but held as
+    /// [`OrderEvent::Unconfirmed`] and looked up by its id at once, after every catch-up
+    /// and on any report carrying the id, until it becomes [`OrderEvent::Accepted`] or
+    /// [`OrderEvent::NotPlaced`]; [`Session::retry_unconfirmed`] re-sends it safely.
+    /// Only a definite refusal (4xx, 429) is [`OrderEvent::Rejected`].
     ///
     /// # Errors
     /// [`CoreError::Closed`], [`CoreError::Offline`], [`CoreError::ProductionNotConfirmed`],
-    /// [`CoreError::Order`] (validation: range, grid, count, market open, balance), or the
-    /// exchange's [`CoreError::Exchange`].
+    /// [`CoreError::Order`] (validation: range, grid, count, market open, balance),
+    /// [`CoreError::Unconfirmed`] (the order is held until settled), or the exchange's
+    /// [`CoreError::Exchange`].
     #[tracing::instrument(skip(self), fields(environment = %self.shared.env), err(Debug))]
     pub async fn place_order(&self, ticket: OrderTicket) -> Result<PlacedOrder, CoreError> {
         let shared = self.live()?;
@@ -75,19 +82,16 @@ impl Session {
         shared
             .pending()
             .insert(client_order_id.clone(), pending.clone());
-        shared.emit(AppEvent::Order(OrderEvent::Pending(pending)));
+        shared.emit(AppEvent::Order(OrderEvent::Pending(pending.clone())));
 
         let request = create_request(&ticket, &client_order_id)?;
         let response = match shared.link.client.create_order(&request).await {
             Ok(response) => response,
+            Err(e) if e.outcome_unknown() => return unconfirmed::hold(shared, pending, e).await,
             Err(e) => {
                 shared.pending().remove(&client_order_id);
                 let error = CoreError::from(e);
                 let app = AppError::from(&error);
-                if app.retryable {
-                    // It may have reached the exchange: a catch-up will tell.
-                    shared.reconcile.notify_one();
-                }
                 shared.emit(AppEvent::Order(OrderEvent::Rejected {
                     client_order_id,
                     error: app,
@@ -289,35 +293,7 @@ async fn known_order(
     order_id: &str,
 ) -> Result<kalshi::model::order::Order, CoreError> {
     if let Some(row) = shared.store.order(&shared.scope, order_id).await? {
-        return Ok(kalshi::model::order::Order {
-            order_id: row.order_id,
-            user_id: row.user_id,
-            client_order_id: row.client_order_id,
-            ticker: row.ticker,
-            side: row.side,
-            action: row.action,
-            outcome_side: row.outcome_side,
-            book_side: row.book_side,
-            order_type: row.order_type,
-            status: row.status,
-            yes_price_dollars: row.yes_price,
-            no_price_dollars: row.no_price,
-            fill_count_fp: row.fill_count,
-            remaining_count_fp: row.remaining_count,
-            initial_count_fp: row.initial_count,
-            taker_fill_cost_dollars: row.taker_fill_cost,
-            maker_fill_cost_dollars: row.maker_fill_cost,
-            taker_fees_dollars: row.taker_fees,
-            maker_fees_dollars: row.maker_fees,
-            expiration_time: row.expiration_time,
-            created_time: Some(row.created_time),
-            last_update_time: Some(row.last_update_time),
-            self_trade_prevention_type: row.self_trade_prevention,
-            order_group_id: row.order_group_id,
-            cancel_order_on_pause: row.cancel_order_on_pause,
-            subaccount_number: row.subaccount_number,
-            exchange_index: row.exchange_index,
-        });
+        return Ok(row.into());
     }
     match shared.link.client.order(order_id).await {
         Ok(order) => Ok(order),

@@ -75,6 +75,7 @@ impl Manager {
                 result
             }
             Command::Snapshot(ticker) => {
+                self.subs.snapshot_taken(&ticker);
                 if !self.wanted.contains(&ticker) {
                     return Ok(());
                 }

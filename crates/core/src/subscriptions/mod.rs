@@ -50,6 +50,8 @@ pub(crate) enum Command {
 struct Entry {
     refs: usize,
     state: watch::Sender<MarketState>,
+    /// A snapshot command is queued and not yet sent: refused deltas add no other.
+    snapshot_queued: bool,
 }
 
 struct Inner {
@@ -108,6 +110,11 @@ impl MarketSubscriptions {
         let rx = match markets.get_mut(ticker) {
             Some(entry) => {
                 entry.refs += 1;
+                // A market the exchange refused is asked for again by a new view.
+                let retry = entry.state.send_if_modified(|s| s.refused.take().is_some());
+                if retry {
+                    self.send(Command::Add(ticker.to_owned()));
+                }
                 entry.state.subscribe()
             }
             None => {
@@ -115,7 +122,14 @@ impl MarketSubscriptions {
                     stale: true,
                     ..MarketState::default()
                 });
-                markets.insert(ticker.to_owned(), Entry { refs: 1, state });
+                markets.insert(
+                    ticker.to_owned(),
+                    Entry {
+                        refs: 1,
+                        state,
+                        snapshot_queued: false,
+                    },
+                );
                 self.send(Command::Add(ticker.to_owned()));
                 rx
             }
@@ -169,10 +183,15 @@ impl MarketSubscriptions {
         });
     }
 
-    /// A book delta; a refused one marks the book stale and asks for a snapshot.
+    /// A book delta; a refused one marks the book stale and asks for a snapshot (one
+    /// queued request per market, however many deltas are refused meanwhile).
     pub(crate) fn apply_delta(&self, delta: &OrderbookDelta, seq: u64) {
+        let mut markets = self.lock();
+        let Some(entry) = markets.get_mut(&delta.market_ticker) else {
+            return;
+        };
         let mut refused = false;
-        self.modify(&delta.market_ticker, |s| {
+        entry.state.send_modify(|s| {
             if let Some(book) = &mut s.book
                 && let Err(e) = book.apply_delta(delta, seq)
             {
@@ -181,8 +200,17 @@ impl MarketSubscriptions {
                 refused = true;
             }
         });
-        if refused {
+        if refused && !entry.snapshot_queued {
+            entry.snapshot_queued = true;
             self.send(Command::Snapshot(delta.market_ticker.clone()));
+        }
+    }
+
+    /// The manager took `ticker`'s snapshot command: a later refused delta may queue
+    /// another.
+    pub(crate) fn snapshot_taken(&self, ticker: &str) {
+        if let Some(entry) = self.lock().get_mut(ticker) {
+            entry.snapshot_queued = false;
         }
     }
 
@@ -276,6 +304,35 @@ mod tests {
             state.borrow().stale,
             "a delta below zero means the book diverged"
         );
+        subs.apply_delta(&delta, 3);
+        subs.apply_delta(&delta, 4);
         assert!(matches!(rx.try_recv(), Ok(Command::Snapshot(t)) if t == "M"));
+        assert!(rx.try_recv().is_err(), "one queued snapshot per market");
+        subs.snapshot_taken("M");
+        subs.apply_delta(&delta, 5);
+        assert!(
+            matches!(rx.try_recv(), Ok(Command::Snapshot(t)) if t == "M"),
+            "once sent, a new refusal asks again"
+        );
+    }
+
+    #[test]
+    fn a_new_view_of_a_refused_market_subscribes_again() {
+        let (subs, mut rx) = MarketSubscriptions::new(NoPriceScale::NoLeg);
+        let (state, _a) = subs.acquire("M");
+        assert!(matches!(rx.try_recv(), Ok(Command::Add(t)) if t == "M"));
+        subs.refuse("M", "market not found (code 16)".into());
+        assert!(state.borrow().refused.is_some());
+        let (_, _b) = subs.acquire("M");
+        assert!(
+            matches!(rx.try_recv(), Ok(Command::Add(t)) if t == "M"),
+            "opening a view retries the refused market"
+        );
+        assert!(
+            state.borrow().refused.is_none(),
+            "no longer shown as refused"
+        );
+        let (_, _c) = subs.acquire("M");
+        assert!(rx.try_recv().is_err(), "not refused: shared as usual");
     }
 }

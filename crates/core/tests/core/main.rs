@@ -14,4 +14,5 @@ mod refused;
 mod restart;
 mod stress;
 mod tier;
+mod unconfirmed;
 mod views;

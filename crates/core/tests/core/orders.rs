@@ -295,3 +295,67 @@ async fn cancel_all_takes_one_market_then_everything_in_batches() {
     session.close().await;
     env.sim.shutdown().await;
 }
+
+/// The `Stored` events of `order_id` among `events`.
+fn stored_of<'a>(
+    events: &'a [AppEvent],
+    order_id: &'a str,
+) -> impl Iterator<Item = &'a kalshi::model::order::Order> + 'a {
+    events.iter().filter_map(move |e| match e {
+        AppEvent::Order(OrderEvent::Stored(o)) if o.order_id == order_id => Some(&**o),
+        _ => None,
+    })
+}
+
+#[tokio::test]
+async fn each_order_change_is_announced_once_with_the_stored_row() {
+    let env = Env::start().await;
+    let (session, mut events) = env.open().await;
+    let ticker = env.market().await.ticker;
+    let c = Count::from_contracts;
+    // The session's own order: its WebSocket report and its REST read-back race.
+    let ticket = OrderTicket::limit(&ticker, BookSide::Bid, price("0.30"), c(5));
+    let placed = session.place_order(ticket).await.unwrap();
+    // An order of the account placed elsewhere: the WebSocket, then the catch-ups.
+    let outside = rest(&env.a, &ticker, BookSide::Bid, price("0.31"), c(5)).await;
+    crate::harness::take(&env.b, &ticker, BookSide::Ask, price("0.31"), c(1)).await;
+    let mut seen = events
+        .collect_until(
+            |e| matches!(e, AppEvent::Fill(f) if f.fill.order_id == outside.order_id),
+            "the fill of the outside order",
+        )
+        .await;
+    for _ in 0..2 {
+        session.request_sync();
+        seen.extend(
+            events
+                .collect_until(|e| matches!(e, AppEvent::Synced(_)), "a catch-up")
+                .await,
+        );
+    }
+    let mine: Vec<_> = stored_of(&seen, &placed.order_id).collect();
+    assert_eq!(mine.len(), 1, "placed once, changed never: {mine:#?}");
+    assert_eq!(mine[0].client_order_id, placed.client_order_id);
+    let theirs: Vec<_> = stored_of(&seen, &outside.order_id).collect();
+    assert_eq!(theirs.len(), 2, "placed, then filled: {theirs:#?}");
+    assert_eq!(theirs[1].fill_count_fp, c(1));
+    // The events carry the row as stored, whichever report reached the store first.
+    for (id, announced) in [
+        (&placed.order_id, mine.last()),
+        (&outside.order_id, theirs.last()),
+    ] {
+        let row = session
+            .store()
+            .order(session.scope(), id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(announced.map(|o| o.status), Some(row.status));
+        assert_eq!(
+            announced.map(|o| o.client_order_id.as_str()),
+            Some(row.client_order_id.as_str())
+        );
+    }
+    session.close().await;
+    env.sim.shutdown().await;
+}

@@ -45,6 +45,10 @@ pub struct FaultPlan {
     /// found), as Kalshi answers for a market that has been delisted.
     #[serde(default)]
     pub refuse_markets: Vec<String>,
+    /// REST requests whose path contains one of these are answered 503 before they are
+    /// carried out (an outage of one part of the API, e.g. `/portfolio/orders`).
+    #[serde(default)]
+    pub fail_paths: Vec<String>,
 }
 
 /// A change to the fault plan: the body of `POST /_sim/faults`, and what `--fault` flags
@@ -85,12 +89,20 @@ pub struct FaultPatch {
     /// New [`FaultPlan::refuse_markets`] (replaces the list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refuse_markets: Option<Vec<String>>,
+    /// New [`FaultPlan::fail_paths`] (replaces the list).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fail_paths: Option<Vec<String>>,
     /// One-shot: close every WS connection now.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub drop_ws_now: bool,
     /// One-shot: skip a `seq` on this many upcoming orderbook messages.
     #[serde(skip_serializing_if = "is_zero")]
     pub skip_seq: u64,
+    /// One-shot: carry out this many upcoming state-changing REST requests, then answer
+    /// each with 503 as if the gateway lost the reply (the client cannot tell whether
+    /// the order was placed).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub lose_replies: u64,
     /// Clear every standing fault before applying the rest of this patch.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub reset: bool,
@@ -227,6 +239,9 @@ impl FaultPlan {
         if let Some(v) = &patch.refuse_markets {
             next.refuse_markets.clone_from(v);
         }
+        if let Some(v) = &patch.fail_paths {
+            next.fail_paths.clone_from(v);
+        }
         if let Some(v) = patch.refuse_ws_for_ms {
             next.refuse_ws_until_ms = if v == 0 { 0 } else { now_ms.saturating_add(v) };
         }
@@ -255,6 +270,7 @@ pub struct Faults {
     plan: Mutex<FaultPlan>,
     rng: Mutex<ChaCha8Rng>,
     pending_seq_skips: AtomicU64,
+    lost_replies: AtomicU64,
     seq_counter: AtomicU64,
     ws_control: broadcast::Sender<WsControl>,
     drop_every: watch::Sender<u64>,
@@ -267,6 +283,7 @@ impl Faults {
             plan: Mutex::new(FaultPlan::default()),
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(seed ^ 0x6661_756c_7473)),
             pending_seq_skips: AtomicU64::new(0),
+            lost_replies: AtomicU64::new(0),
             seq_counter: AtomicU64::new(0),
             ws_control: broadcast::channel(16).0,
             drop_every: watch::channel(0).0,
@@ -292,6 +309,11 @@ impl Faults {
         };
         if patch.reset {
             self.pending_seq_skips.store(0, Ordering::Relaxed);
+            self.lost_replies.store(0, Ordering::Relaxed);
+        }
+        if patch.lose_replies > 0 {
+            self.lost_replies
+                .fetch_add(patch.lose_replies, Ordering::Relaxed);
         }
         if patch.skip_seq > 0 {
             self.pending_seq_skips
@@ -360,6 +382,21 @@ impl Faults {
         every > 0 && (self.seq_counter.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(every)
     }
 
+    /// Whether a REST request to `path` is to fail ([`FaultPlan::fail_paths`]).
+    pub fn path_fails(&self, path: &str) -> bool {
+        lock(&self.plan)
+            .fail_paths
+            .iter()
+            .any(|p| !p.is_empty() && path.contains(p.as_str()))
+    }
+
+    /// Whether this state-changing request's reply is to be lost (uses up one).
+    pub fn take_lost_reply(&self) -> bool {
+        self.lost_replies
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .is_ok()
+    }
+
     /// The delay to apply before answering a REST request.
     pub fn delay(&self) -> Duration {
         Duration::from_millis(lock(&self.plan).delay_ms)
@@ -388,11 +425,22 @@ impl Faults {
 }
 
 /// REST middleware: waits out the configured delay, then answers the seeded share of
-/// requests with an injected 429 / 500 / 503 before they reach auth or a handler.
+/// requests with an injected 429 / 500 / 503 before they reach auth or a handler. A
+/// state-changing request whose reply is to be lost is carried out first, then answered
+/// 503 whatever the handler said.
 pub(crate) async fn inject(State(state): State<SharedState>, req: Request, next: Next) -> Response {
     let delay = state.faults.delay();
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
+    }
+    if state.faults.path_fails(req.uri().path()) {
+        return ApiError::service_unavailable().into_response();
+    }
+    if req.method() != axum::http::Method::GET && state.faults.take_lost_reply() {
+        let path = req.uri().path().to_owned();
+        let done = next.run(req).await;
+        tracing::debug!(%path, status = %done.status(), "reply lost (injected)");
+        return ApiError::service_unavailable().into_response();
     }
     if let Some(err) = state.faults.roll_http() {
         tracing::debug!(path = %req.uri().path(), status = %err.status, "injected fault");
@@ -542,6 +590,40 @@ mod tests {
         .unwrap();
         let pattern: Vec<bool> = (0..6).map(|_| f.take_seq_skip()).collect();
         assert_eq!(pattern.iter().filter(|b| **b).count(), 2, "{pattern:?}");
+    }
+
+    #[test]
+    fn lost_replies_are_one_shot_and_reset_clears_them() {
+        let f = Faults::new(1);
+        assert!(!f.take_lost_reply());
+        let lose = |n| FaultPatch {
+            lose_replies: n,
+            ..FaultPatch::default()
+        };
+        f.apply(&lose(2), 0).unwrap();
+        assert!(f.take_lost_reply());
+        assert!(f.take_lost_reply());
+        assert!(!f.take_lost_reply(), "used up");
+        f.apply(&lose(1), 0).unwrap();
+        f.apply(
+            &FaultPatch {
+                reset: true,
+                ..FaultPatch::default()
+            },
+            0,
+        )
+        .unwrap();
+        assert!(!f.take_lost_reply(), "reset clears them");
+        f.apply(
+            &FaultPatch {
+                fail_paths: Some(vec!["/portfolio/orders".into()]),
+                ..FaultPatch::default()
+            },
+            0,
+        )
+        .unwrap();
+        assert!(f.path_fails("/trade-api/v2/portfolio/orders/o-1"));
+        assert!(!f.path_fails("/trade-api/v2/markets/M"));
     }
 
     #[test]

@@ -321,6 +321,13 @@ impl Client {
         );
         async move {
             let mut attempt = 1;
+            // A retried write whose earlier attempt may have been carried out keeps that
+            // uncertainty even if the last attempt was a definite 429.
+            let mut unknown: Option<Error> = None;
+            let last = |err: Error, unknown: Option<Error>| match unknown {
+                Some(earlier) if err.is_rate_limited() => earlier,
+                _ => err,
+            };
             loop {
                 tracing::Span::current().record("attempt", attempt);
                 self.inner.limiter.acquire_n(call.class, call.cost).await;
@@ -330,13 +337,16 @@ impl Client {
                 };
                 if attempt >= max_attempts || !err.is_retryable() {
                     tracing::debug!(error = %err, "request failed");
-                    return (Err(err), attempt);
+                    return (Err(last(err, unknown)), attempt);
                 }
                 let Some(delay) = self.inner.retry.delay(attempt, retry_after) else {
                     tracing::debug!(error = %err, ?retry_after, "server asks to wait longer than the retry policy allows");
-                    return (Err(err), attempt);
+                    return (Err(last(err, unknown)), attempt);
                 };
                 tracing::info!(error = %err, ?delay, attempt, "retrying");
+                if err.outcome_unknown() {
+                    unknown = Some(err);
+                }
                 tokio::time::sleep(delay).await;
                 attempt += 1;
             }

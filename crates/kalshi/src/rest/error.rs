@@ -118,6 +118,22 @@ impl Error {
         }
     }
 
+    /// Whether a write that failed this way may nevertheless have been carried out: the
+    /// request may have reached the exchange and only the answer was lost (a timeout, a
+    /// connection that broke after sending, a 5xx from a gateway, a success answer we
+    /// could not read). A 429, any other 4xx, a connection never established, or a
+    /// request never sent are definite: the exchange did not act on it. An order create
+    /// failing this way must be looked up (by `client_order_id`) before it is called
+    /// rejected or sent again under another id.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Self::Timeout | Self::Decode { .. } => true,
+            Self::Transport(e) => !e.is_connect() && !e.is_builder(),
+            Self::Api { status, .. } => *status >= 500,
+            _ => false,
+        }
+    }
+
     /// Whether the exchange rate-limited the call.
     pub fn is_rate_limited(&self) -> bool {
         matches!(self, Self::RateLimited { .. })
@@ -263,6 +279,34 @@ mod tests {
                 assert_eq!(details, None, "empty details read as none");
             }
             other => panic!("flat body -> Api, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn outcome_unknown_only_where_the_exchange_may_have_acted() {
+        assert!(Error::Timeout.outcome_unknown());
+        assert!(Error::from_response(503, b"", None).outcome_unknown());
+        assert!(Error::from_response(500, b"{}", None).outcome_unknown());
+        let decode = Error::Decode {
+            endpoint: "POST /x".into(),
+            source: DecodeError {
+                path: ".".into(),
+                message: "expected a value".into(),
+            },
+            body_excerpt: "x".into(),
+        };
+        assert!(decode.outcome_unknown(), "a success we could not read");
+        for definite in [
+            Error::from_response(429, b"", None),
+            Error::from_response(400, br#"{"code":"invalid_order","message":"m"}"#, None),
+            Error::from_response(409, br#"{"code":"market_closed","message":"m"}"#, None),
+            Error::from_response(401, b"", None),
+            Error::NoCredentials {
+                endpoint: "POST /x".into(),
+            },
+            Error::InvalidRequest("x".into()),
+        ] {
+            assert!(!definite.outcome_unknown(), "{definite:?}");
         }
     }
 

@@ -164,19 +164,9 @@ impl Client {
             ?client_order_ids,
             "a retried create found its order already placed; looking it up"
         );
-        let params = GetOrdersParams {
-            ticker: Some(ticker.to_owned()),
-            ..GetOrdersParams::default()
-        };
+        let orders = self.orders_by_client_id(ticker, client_order_ids).await?;
         let mut found = HashMap::new();
-        let mut orders = std::pin::pin!(self.orders_stream(params));
-        while found.len() < client_order_ids.len()
-            && let Some(order) = orders.next().await
-        {
-            let order = order?;
-            if !client_order_ids.contains(&order.client_order_id.as_str()) {
-                continue;
-            }
+        for order in orders.into_values() {
             let ts_ms = order.created_time.map_or(0, |t| {
                 i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(0)
             });
@@ -192,6 +182,34 @@ impl Client {
                     ts_ms,
                 },
             );
+        }
+        Ok(found)
+    }
+
+    /// The account's orders in `ticker` placed with any of `client_order_ids`, by client
+    /// order id, from one listing of the market (ids not found are absent). How a create
+    /// whose answer was lost is resolved: an id absent from the answer was not placed.
+    ///
+    /// # Errors
+    /// Any [`Error`] of a page fetch; then nothing is known.
+    pub async fn orders_by_client_id(
+        &self,
+        ticker: &str,
+        client_order_ids: &[&str],
+    ) -> Result<HashMap<String, Order>, Error> {
+        let params = GetOrdersParams {
+            ticker: Some(ticker.to_owned()),
+            ..GetOrdersParams::default()
+        };
+        let mut found = HashMap::new();
+        let mut orders = std::pin::pin!(self.orders_stream(params));
+        while found.len() < client_order_ids.len()
+            && let Some(order) = orders.next().await
+        {
+            let order = order?;
+            if client_order_ids.contains(&order.client_order_id.as_str()) {
+                found.insert(order.client_order_id.clone(), order);
+            }
         }
         Ok(found)
     }

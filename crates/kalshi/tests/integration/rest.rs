@@ -486,6 +486,30 @@ async fn create_with_client_order_id_is_retried() {
 }
 
 #[tokio::test]
+async fn a_create_whose_first_answer_was_lost_stays_unknown_after_429s() {
+    let too_many = || Reply::json(429, json!({"error": "too many requests"}));
+    let server = MockServer::start(vec![
+        Reply::text(502, "Bad Gateway"),
+        too_many(),
+        too_many(),
+        too_many(),
+    ])
+    .await;
+    let err = server
+        .client()
+        .create_order(&order(Some("cid-1")))
+        .await
+        .unwrap_err();
+    assert_eq!(server.seen().len(), 4, "retried to the cap");
+    assert_eq!(
+        err.status(),
+        Some(502),
+        "the 502 may have placed it; the later 429s cannot say otherwise"
+    );
+    assert!(err.outcome_unknown());
+}
+
+#[tokio::test]
 async fn error_bodies_wrapped_and_flat() {
     let server = MockServer::start(vec![
         Reply::json(400, json!({"error": {"code": "invalid_order", "message": "invalid order", "details": "post only cross"}})),

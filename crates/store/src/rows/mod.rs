@@ -23,15 +23,15 @@ pub(crate) fn to_ms(t: OffsetDateTime) -> i64 {
     i64::try_from(ms).unwrap_or(if ms < 0 { i64::MIN } else { i64::MAX })
 }
 
+/// The instant `ms` Unix milliseconds after the epoch; `None` outside the representable
+/// range. The one conversion of the store's and the WebSocket's millisecond times.
+pub fn from_unix_ms(ms: i64) -> Option<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok()
+}
+
 /// The instant `ms` Unix milliseconds, or a decode error for `table.column`.
 pub(crate) fn from_ms(table: &'static str, column: &str, ms: i64) -> StoreResult<OffsetDateTime> {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).map_err(|e| {
-        decode(
-            table,
-            column,
-            format!("timestamp {ms} ms out of range: {e}"),
-        )
-    })
+    from_unix_ms(ms).ok_or_else(|| decode(table, column, format!("timestamp {ms} ms out of range")))
 }
 
 /// Like [`from_ms`] for a nullable column.

@@ -176,8 +176,9 @@ pub struct OrderRow {
 }
 
 impl From<OrderRow> for Order {
-    /// The order in the exchange's shape, as last stored (a store-made
-    /// [`OrderRow::closed_unknown`] shows as its `canceled` status; the reason is the row's).
+    /// The stored order in the exchange's shape (what events carry and writes start from).
+    /// Creation and last-update times are always set: the row keeps both. A store-made
+    /// [`OrderRow::closed_unknown`] shows as its `canceled` status; the reason is the row's.
     fn from(row: OrderRow) -> Self {
         Self {
             order_id: row.order_id,
@@ -215,7 +216,7 @@ impl From<OrderRow> for Order {
 #[derive(Debug, FromRow)]
 pub(crate) struct RawOrder {
     pub(crate) id: i64,
-    order_id: String,
+    pub(crate) order_id: String,
     user_id: String,
     client_order_id: String,
     ticker: String,
@@ -242,7 +243,7 @@ pub(crate) struct RawOrder {
     cancel_order_on_pause: Option<bool>,
     subaccount_number: Option<i64>,
     exchange_index: Option<i64>,
-    revision: i64,
+    pub(crate) revision: i64,
     closed_unknown: Option<String>,
 }
 

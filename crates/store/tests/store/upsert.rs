@@ -1,7 +1,7 @@
 //! Batch writes: idempotency, change reports, and stale updates never winning.
 
 use kalshi::model::Count;
-use kalshi::model::order::{BookSide, OrderStatus};
+use kalshi::model::order::{BookSide, Order, OrderStatus};
 use kalshi::model::settlement::SettlementResult;
 use store::{FillFilter, OrderFilter, PageRequest, StoreError, UpsertReport};
 
@@ -187,6 +187,65 @@ async fn a_report_missing_fields_keeps_what_is_stored() {
     store.upsert_orders(&sim(), &[amended]).await.unwrap();
     let stored = store.order(&sim(), "o1").await.unwrap().unwrap();
     assert_eq!(stored.client_order_id, "client-o1-v2");
+}
+
+#[tokio::test]
+async fn stored_orders_come_back_merged_once_per_change() {
+    let (_dir, store) = open_store().await;
+    // The WebSocket's report comes first: no V1 side/action, no shard.
+    let mut rest_report = order("o1", "T-1", 1_000, 2_000, 0);
+    rest_report.side = Some(kalshi::model::order::OutcomeSide::Yes);
+    rest_report.action = Some(kalshi::model::order::Action::Buy);
+    let mut ws = rest_report.clone();
+    ws.side = None;
+    ws.action = None;
+    ws.exchange_index = None;
+    let (report, rows) = store.store_orders(&sim(), &[ws.clone()]).await.unwrap();
+    assert_eq!(report.inserted, ["o1"]);
+    assert_eq!(rows.len(), 1);
+
+    // The REST read-back of the same state completes the row, but is no change.
+    let (report, rows) = store
+        .store_orders(&sim(), std::slice::from_ref(&rest_report))
+        .await
+        .unwrap();
+    assert!(
+        report.is_empty(),
+        "a completion is not a change: {report:?}"
+    );
+    assert!(rows.is_empty());
+    let stored = store.order(&sim(), "o1").await.unwrap().unwrap();
+    assert_eq!(stored.action, Some(kalshi::model::order::Action::Buy));
+    assert_eq!(stored.revision, 1);
+
+    // A newer WebSocket state and an older one in the same batch: one row, the merged
+    // newer state (the older version was refused and never comes back).
+    let mut filled = ws.clone();
+    filled.fill_count_fp = Count::from_contracts(4);
+    filled.remaining_count_fp = Count::from_contracts(6);
+    filled.last_update_time = Some(at(3_000));
+    let (report, rows) = store
+        .store_orders(&sim(), &[filled.clone(), ws])
+        .await
+        .unwrap();
+    assert_eq!(report.updated, ["o1"]);
+    assert_eq!(rows.len(), 1, "once per order: {rows:?}");
+    let row = &rows[0];
+    assert_eq!(row.fill_count, Count::from_contracts(4), "the newer state");
+    assert_eq!(
+        row.side,
+        Some(kalshi::model::order::OutcomeSide::Yes),
+        "merged"
+    );
+    assert_eq!(row.exchange_index, Some(0), "merged");
+    assert_eq!(row.revision, 2);
+
+    // The row converts back to the exchange's shape unchanged.
+    let mut expected = rest_report;
+    expected.fill_count_fp = filled.fill_count_fp;
+    expected.remaining_count_fp = filled.remaining_count_fp;
+    expected.last_update_time = filled.last_update_time;
+    assert_eq!(Order::from(row.clone()), expected);
 }
 
 #[tokio::test]
