@@ -10,11 +10,14 @@
 //! - Money, prices and contract counts are [`Price`], [`Money`] and [`Count`]: exact fixed
 //!   point written as canonical decimal strings (`"0.5600"`, `"12.3400"`, `"10.00"`),
 //!   never JSON numbers, because the UI's JavaScript side would read a number as `f64`.
+//!   (A number received anyway is read by its shortest decimal text, as the `money`
+//!   crate does for Kalshi's WebSocket: exact or refused, never rounded.)
 //! - Times are `i64` Unix milliseconds in fields named `*_ms`; durations are `u64`
 //!   milliseconds, also `*_ms`. No time crate, so the wasm build stays small.
 //! - Enums are snake_case strings; enums with data are tagged `{"type": "...", ...}`.
 //!   An unknown enum value is an error; unknown extra fields are ignored, so an older UI
-//!   can read a newer core's answer as long as nothing it reads changed.
+//!   can read a newer core's answer as long as nothing it reads changed. An absent
+//!   `Option` field reads as `None`; every other field is required.
 //! - Every command is a request struct implementing [`Command`]; failures are [`AppError`].
 //!
 //! Layout: [`commands`] (one module per domain, each request with its response types),
