@@ -14,8 +14,8 @@
 //! `tauri::ipc::Channel` (see [`CHANNEL_COMMANDS`]): `{"request": {...}, "channel": ch}`.
 //! A request without fields is still an object, `{"request": {}}`.
 //!
-//! Every command resolves to its [`Command::Response`] or rejects with an
-//! [`AppError`](crate::AppError).
+//! Every command resolves to its [`Command::Response`] (`null` for `()`) or rejects with
+//! an [`AppError`](crate::AppError).
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
