@@ -16,7 +16,7 @@ commands:
           127.0.0.1:8787 (the desktop app is the next milestone); args after `--`
           go to kalshi-sim
   test    install what a fresh machine lacks, then fmt --check, clippy -D warnings,
-          rustdoc -D warnings and every test of the workspace
+          rustdoc -D warnings, the wasm build of ipc and every test of the workspace
   bench   run the criterion benches (all, or `-p CRATE`, optionally one FILTER) and
           print their medians; `--write` records them in BENCHMARKS.md
   setup   only install what a fresh machine lacks";

@@ -30,6 +30,9 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
 /// Rustup components the checks call.
 const RUSTUP_COMPONENTS: &[&str] = &["rustfmt", "clippy"];
 
+/// Rustup targets the checks build for: the UI (and so `ipc`) compiles to wasm.
+const RUSTUP_TARGETS: &[&str] = &["wasm32-unknown-unknown"];
+
 /// What a machine is being prepared for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -42,6 +45,9 @@ pub enum Purpose {
 /// Entry point of `cargo xtask setup`: prepares for `purpose`.
 pub fn run(purpose: Purpose) -> Result<(), String> {
     ensure_rustup_components()?;
+    if purpose == Purpose::Test {
+        ensure_rustup_targets()?;
+    }
     let mut packages = BUILD_PACKAGES.to_vec();
     if purpose == Purpose::Test {
         packages.extend_from_slice(TEST_PACKAGES);
@@ -66,6 +72,25 @@ fn ensure_rustup_components() -> Result<(), String> {
     let mut args = vec!["component", "add"];
     args.extend(&missing);
     run_step("rustup components", "rustup", &args, &[])
+}
+
+fn ensure_rustup_targets() -> Result<(), String> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| format!("rustup is needed to add {RUSTUP_TARGETS:?}: {e}"))?;
+    let installed = String::from_utf8_lossy(&installed.stdout);
+    let missing: Vec<&str> = RUSTUP_TARGETS
+        .iter()
+        .copied()
+        .filter(|t| !installed.lines().any(|l| l.trim() == *t))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut args = vec!["target", "add"];
+    args.extend(&missing);
+    run_step("rustup targets", "rustup", &args, &[])
 }
 
 fn is_installed(package: &str) -> bool {
