@@ -6,6 +6,7 @@ mod bench;
 mod run;
 mod setup;
 mod test;
+mod ui;
 
 use std::process::ExitCode;
 

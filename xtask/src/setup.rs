@@ -13,6 +13,21 @@ const BUILD_PACKAGES: &[(&str, &str)] = &[
         "build-essential",
         "the C toolchain aws-lc-sys and other -sys crates compile with",
     ),
+    (
+        "libwebkit2gtk-4.1-dev",
+        "the app's webview (Tauri on Linux is WebKitGTK)",
+    ),
+    (
+        "libayatana-appindicator3-dev",
+        "the tray icon on Linux desktops",
+    ),
+    ("librsvg2-dev", "SVG icons in GTK"),
+    (
+        "libdbus-1-dev",
+        "the OS keychain (Secret Service over D-Bus)",
+    ),
+    ("libssl-dev", "TLS libraries some -sys crates link"),
+    ("file", "the Tauri bundler's file-type checks"),
 ];
 
 /// Debian packages only the tests need, with why.
@@ -25,6 +40,34 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
         "npm",
         "`npm ci` installs that SDK from its committed package-lock.json",
     ),
+    ("xvfb", "a display for the app's window in headless tests"),
+    ("xauth", "xvfb-run's display authorisation"),
+    (
+        "webkit2gtk-driver",
+        "WebKitWebDriver, which drives the real window in end-to-end tests",
+    ),
+    (
+        "dbus",
+        "a session bus for notifications and the keychain in tests",
+    ),
+    ("dbus-x11", "dbus-launch for desktop sessions in tests"),
+    (
+        "gnome-keyring",
+        "a real Secret Service keychain for the credential tests",
+    ),
+    (
+        "libsecret-tools",
+        "secret-tool, to inspect the test keychain",
+    ),
+    (
+        "keyutils",
+        "the kernel keyring for session-only credential tests",
+    ),
+    (
+        "dunst",
+        "a notification daemon the fill-notification tests watch",
+    ),
+    ("sqlite3", "inspecting the app's database in tests"),
 ];
 
 /// Rustup components the checks call.

@@ -5,6 +5,8 @@ use crate::run_step;
 /// Entry point of `cargo xtask test`.
 pub fn run() -> Result<(), String> {
     crate::setup::run(crate::setup::Purpose::Test)?;
+    // The shell embeds ui/dist when it compiles, so the UI is built first.
+    crate::ui::build()?;
     run_step("format", "cargo", &["fmt", "--all", "--check"], &[])?;
     run_step(
         "clippy",
