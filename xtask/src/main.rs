@@ -13,9 +13,10 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  run     set up, then start the built-in exchange simulator with live activity on
-          127.0.0.1:8787 (the desktop app is the next milestone); args after `--`
-          go to kalshi-sim
+  run     set up, build the UI and the app, and start Kalshi Desk on the built-in
+          paper exchange
+  sim     set up, then start only the exchange simulator with live activity on
+          127.0.0.1:8787; args after `--` go to kalshi-sim
   test    install what a fresh machine lacks, then fmt --check, clippy -D warnings,
           rustdoc -D warnings, the wasm build of ipc and every test of the workspace
   bench   run the criterion benches (all, or `-p CRATE`, optionally one FILTER) and
@@ -27,6 +28,9 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("test") => test::run(),
         Some("run") => run::run(args.get(1..).map_or(&[][..], |rest| {
+            rest.strip_prefix(&["--".to_owned()][..]).unwrap_or(rest)
+        })),
+        Some("sim") => run::simulator(args.get(1..).map_or(&[][..], |rest| {
             rest.strip_prefix(&["--".to_owned()][..]).unwrap_or(rest)
         })),
         Some("bench") => bench::run(args.get(1..).unwrap_or_default()),

@@ -1,16 +1,34 @@
-//! `cargo xtask run`: sets the machine up and starts what this milestone can run.
-//!
-//! The desktop shell is not built yet, so this starts the app's default environment, the
-//! built-in exchange simulator, with market makers and takers moving prices, on a fixed
-//! local port. Extra arguments after `--` go to `kalshi-sim` (e.g. `--api-key ID=PEM`).
+//! `cargo xtask run`: sets the machine up, builds the UI and the app, and starts Kalshi
+//! Desk on its default environment, the built-in paper exchange. `cargo xtask sim` starts
+//! only the exchange simulator, for tools and clients outside the app.
 
 use crate::run_step;
 
-/// Where the simulator listens unless the caller passes its own `--listen`.
+/// Where the standalone simulator listens unless the caller passes its own `--listen`.
 const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
 
-/// Entry point of `cargo xtask run [-- kalshi-sim args]`.
+/// Entry point of `cargo xtask run [-- app args]`: a release build that serves the UI
+/// from the binary (the `custom-protocol` feature, as the Tauri CLI builds it).
 pub fn run(extra: &[String]) -> Result<(), String> {
+    crate::setup::run(crate::setup::Purpose::Run)?;
+    crate::ui::build()?;
+    let mut args: Vec<&str> = vec![
+        "run",
+        "--release",
+        "--package",
+        "kalshi-desk",
+        "--features",
+        "custom-protocol",
+        "--",
+    ];
+    args.extend(extra.iter().map(String::as_str));
+    eprintln!("xtask: starting Kalshi Desk on the built-in paper exchange");
+    run_step("app", "cargo", &args, &[])
+}
+
+/// Entry point of `cargo xtask sim [-- kalshi-sim args]`: the exchange simulator alone,
+/// with market makers and takers moving prices, on a fixed local port.
+pub fn simulator(extra: &[String]) -> Result<(), String> {
     crate::setup::run(crate::setup::Purpose::Run)?;
     let mut args: Vec<&str> = vec!["run", "--release", "--package", "kalshi-sim", "--"];
     if !extra
