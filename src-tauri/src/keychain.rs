@@ -13,9 +13,13 @@
 //! fixed English messages, because raw D-Bus and OS texts vary by distro and locale. No
 //! message ever contains key material.
 
+use std::sync::Arc;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use desk_core::{CredentialError, CredentialStore, DeskEnvironment, StoredKey};
+use desk_core::{
+    CredentialError, CredentialStore, DeskEnvironment, MemoryCredentialStore, StoredKey,
+};
 use kalshi::auth::Secret;
 
 /// The keychain service every entry is filed under.
@@ -73,6 +77,54 @@ impl KeychainStore {
             Err(keyring::Error::NoEntry) => Ok(false),
             Err(e) => Err(classify(e)),
         }
+    }
+}
+
+/// Where API keys are kept this run: the keychain when one answers, else memory, so the
+/// app still works (for this run) on a desktop with no Secret Service.
+#[derive(Debug, Clone)]
+pub enum KeyStorage {
+    /// The OS keychain: keys are kept across runs.
+    Keychain(KeychainStore),
+    /// No keychain answered: keys are kept in memory until the app quits. The UI says so,
+    /// with `reason`, when a key is added.
+    SessionOnly {
+        /// The keys of this run.
+        store: Arc<MemoryCredentialStore>,
+        /// Why there is no keychain, for the person.
+        reason: String,
+    },
+}
+
+impl KeyStorage {
+    /// Probes `keychain` once: no keychain at all ([`CredentialError::Unavailable`]) means
+    /// session-only keys. A keychain that answers with another error (locked, denied) is
+    /// still used: its errors surface when a key is read or saved, and the person can
+    /// unlock it.
+    pub fn detect(keychain: KeychainStore) -> Self {
+        match keychain.probe() {
+            Err(CredentialError::Unavailable(reason)) => {
+                tracing::warn!(%reason, "no keychain: API keys are kept for this session only");
+                Self::SessionOnly {
+                    store: Arc::new(MemoryCredentialStore::new()),
+                    reason,
+                }
+            }
+            Ok(()) | Err(_) => Self::Keychain(keychain),
+        }
+    }
+
+    /// The store to give core.
+    pub fn store(&self) -> Arc<dyn CredentialStore> {
+        match self {
+            Self::Keychain(keychain) => Arc::new(keychain.clone()),
+            Self::SessionOnly { store, .. } => store.clone(),
+        }
+    }
+
+    /// Whether keys outlive this run.
+    pub fn persists(&self) -> bool {
+        matches!(self, Self::Keychain(_))
     }
 }
 

@@ -3,13 +3,24 @@
 #![deny(missing_docs, rustdoc::broken_intra_doc_links)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+use std::sync::Arc;
+
 pub mod bus;
+pub mod desktop;
 pub mod keychain;
+pub mod logging;
+pub mod notify;
+pub mod tray;
+pub mod window;
 
 /// Builds and runs the app until the last window closes or the person quits.
 pub fn run() {
-    let result = tauri::Builder::default()
-        .plugin(tauri_plugin_notification::init())
+    let bus = Arc::new(bus::Bus::new(Default::default()));
+    let result = desktop::plugins(tauri::Builder::default())
+        .setup(move |app| {
+            desktop::setup(app, bus);
+            Ok(())
+        })
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {
         eprintln!("kalshi-desk: {e}");

@@ -4,8 +4,10 @@
 #![allow(clippy::unwrap_used)]
 
 use desk_core::{CredentialStore, DeskEnvironment, StoredKey};
+use desk_core::{Session, SessionConfig, SimulatorSetup};
 use kalshi::auth::PrivateKey;
-use kalshi_desk::keychain::KeychainStore;
+use kalshi_desk::keychain::{KeyStorage, KeychainStore};
+use kalshi_sim::SimConfig;
 
 fn store() -> KeychainStore {
     KeychainStore::with_service(format!("kalshi-desk-test-{}", uuid_like()))
@@ -71,4 +73,38 @@ fn without_a_keychain_the_error_says_so_plainly() {
         "{err:?}"
     );
     assert!(err.to_string().contains("keychain"), "{err}");
+}
+
+#[tokio::test]
+#[ignore = "runs with no Secret Service on the bus (cargo xtask test arranges that)"]
+async fn without_a_keychain_keys_are_kept_for_the_session_only() {
+    let storage = KeyStorage::detect(store());
+    let KeyStorage::SessionOnly { reason, .. } = &storage else {
+        panic!("a keychain answered: {storage:?}")
+    };
+    assert!(
+        reason.contains("keychain"),
+        "the person is told why: {reason}"
+    );
+    assert!(!storage.persists());
+
+    // A key added now works for the session (here: the simulator's, made on first open).
+    let dir = tempfile::tempdir().unwrap();
+    let credentials = storage.store();
+    let mut config = SessionConfig::new(
+        DeskEnvironment::Simulator,
+        dir.path().join("desk.sqlite"),
+        credentials.clone(),
+    );
+    config.simulator = SimulatorSetup::Embedded(Box::new(SimConfig {
+        markets: 3,
+        ..SimConfig::default()
+    }));
+    let session = Session::open(config).await.unwrap();
+    let key = credentials
+        .get(DeskEnvironment::Simulator)
+        .unwrap()
+        .expect("the key is kept in memory");
+    assert_eq!(session.scope().key_id, key.key_id);
+    session.close().await;
 }

@@ -3,6 +3,7 @@
 //! measures.
 
 mod bench;
+mod desktop;
 mod run;
 mod setup;
 mod test;
@@ -18,10 +19,13 @@ commands:
   sim     set up, then start only the exchange simulator with live activity on
           127.0.0.1:8787; args after `--` go to kalshi-sim
   test    install what a fresh machine lacks, then fmt --check, clippy -D warnings,
-          rustdoc -D warnings, the wasm build of ipc and every test of the workspace
+          rustdoc -D warnings, the wasm build of ipc and every test of the workspace,
+          then the shell's notification and keychain tests on private D-Bus sessions
   bench   run the criterion benches (all, or `-p CRATE`, optionally one FILTER) and
           print their medians; `--write` records them in BENCHMARKS.md
-  setup   only install what a fresh machine lacks";
+  setup   only install what a fresh machine lacks
+  desktop only the shell's notification and keychain tests on private D-Bus
+          sessions (the last step of `test`; needs ui/dist)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,6 +39,7 @@ fn main() -> ExitCode {
         })),
         Some("bench") => bench::run(args.get(1..).unwrap_or_default()),
         Some("setup") => setup::run(setup::Purpose::Test),
+        Some("desktop") => desktop::run(),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())
