@@ -142,13 +142,19 @@ pub async fn invoke<C: Command>(request: &C) -> Result<C::Response, AppError> {
     invoke_raw(request, None).await
 }
 
-/// Runs a streaming command with `channel` as its `channel` argument.
+/// Runs a streaming command with the channel `channel` (from [`Channel::id`]) as its
+/// `channel` argument.
 pub async fn invoke_with_channel<C: Command>(
     request: &C,
-    channel: &Channel,
+    channel: ChannelId,
 ) -> Result<C::Response, AppError> {
-    invoke_raw(request, Some(channel.id)).await
+    invoke_raw(request, Some(channel.0)).await
 }
+
+/// A registered channel's id, to pass to [`invoke_with_channel`] without borrowing the
+/// channel across an await.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChannelId(u32);
 
 /// One item a channel delivers, as Tauri sends it: a message, or the end of the stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,6 +222,11 @@ impl std::fmt::Debug for Channel {
 }
 
 impl Channel {
+    /// The id to pass to [`invoke_with_channel`].
+    pub fn id(&self) -> ChannelId {
+        ChannelId(self.id)
+    }
+
     /// Registers a channel whose messages, decoded as `T` and in order, go to `on_message`
     /// (a message that does not parse arrives as an error, so the page can say so).
     pub fn new<T: DeserializeOwned + 'static>(

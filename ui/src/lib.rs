@@ -9,11 +9,19 @@
 #![deny(missing_docs, rustdoc::broken_intra_doc_links)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod app;
 pub mod bindings;
 pub mod book;
 pub mod chart;
+pub mod components;
 pub mod fees;
 pub mod format;
+pub mod pages;
 pub mod ticket;
 pub mod ticks;
 pub mod window;
+
+/// Mounts the app on the page's body.
+pub fn run() {
+    yew::Renderer::<app::App>::new().render();
+}

@@ -1,3 +1,5 @@
 //! Kalshi Desk's UI entry point (see the `ui` library for everything else).
 
-fn main() {}
+fn main() {
+    ui::run();
+}
