@@ -285,10 +285,18 @@ pub fn order_ticket(p: &OrderTicketProps) -> Html {
                 aria-pressed={active.to_string()} onclick={Callback::from(move |_| d.dispatch(msg()))}>{ label }</button>
         }
     };
-    let field_err = |f: Field| {
-        ev.error(f)
-            .map(|m| html! { <div class="field-error" role="alert">{ m }</div> })
+    // An empty field is not an error until the person tries to send.
+    let tried = state.submit > 0;
+    let shown = |f: Field| {
+        let empty = match f {
+            Field::Price => state.input.price.trim().is_empty(),
+            Field::Count => state.input.count.trim().is_empty(),
+            _ => false,
+        };
+        ev.error(f).filter(|_| tried || !empty)
     };
+    let field_err =
+        |f: Field| shown(f).map(|m| html! { <div class="field-error" role="alert">{ m }</div> });
     let price_keys = {
         let d = d.clone();
         Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
@@ -358,16 +366,16 @@ pub fn order_ticket(p: &OrderTicketProps) -> Html {
             </div>
             <label class="field">
                 <span class="field-label">{ "Limit price (¢)" }<kbd>{ "↑ ↓" }</kbd></span>
-                <input ref={price_ref} class={classes!("input", "num", ev.error(Field::Price).map(|_| "invalid"))} inputmode="decimal"
+                <input ref={price_ref} class={classes!("input", "num", shown(Field::Price).map(|_| "invalid"))} inputmode="decimal"
                     placeholder="56" value={input.price.clone()} onkeydown={price_keys}
-                    aria-invalid={ev.error(Field::Price).is_some().to_string()}
+                    aria-invalid={shown(Field::Price).is_some().to_string()}
                     oninput={let d = d.clone(); Callback::from(move |e: InputEvent| d.dispatch(Msg::Price(input_value(&e))))} />
                 { for field_err(Field::Price) }
             </label>
             <label class="field">
                 <span class="field-label">{ "Contracts" }</span>
-                <input class={classes!("input", "num", ev.error(Field::Count).map(|_| "invalid"))} inputmode="numeric" placeholder="10"
-                    value={input.count.clone()} aria-invalid={ev.error(Field::Count).is_some().to_string()}
+                <input class={classes!("input", "num", shown(Field::Count).map(|_| "invalid"))} inputmode="numeric" placeholder="10"
+                    value={input.count.clone()} aria-invalid={shown(Field::Count).is_some().to_string()}
                     oninput={let d = d.clone(); Callback::from(move |e: InputEvent| d.dispatch(Msg::Count(input_value(&e))))} />
                 { for field_err(Field::Count) }
             </label>
