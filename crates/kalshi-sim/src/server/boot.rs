@@ -94,7 +94,7 @@ fn fresh(
         register_key(&state, key_id, pem)?;
     }
     state
-        .init_activity(config.seed, config.activity > 0)
+        .init_activity(config.seed, config.seed_books)
         .map_err(StartError::Activity)?;
     Ok(state)
 }
@@ -173,7 +173,7 @@ fn restore(
     }
     if !state.has_activity() {
         state
-            .init_activity(seed, config.activity > 0)
+            .init_activity(seed, config.seed_books)
             .map_err(StartError::Activity)?;
     }
     // Time moved on while the simulator was stopped: close, determine and settle what

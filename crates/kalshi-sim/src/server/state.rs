@@ -377,8 +377,9 @@ impl SimState {
         lock(&self.groups)
     }
 
-    /// Registers the seeded market makers and takers; when `seed_books` is set (the
-    /// simulator runs with activity), gives every trading market a maker ladder at once.
+    /// Registers the seeded market makers and takers; when `seed_books` is set
+    /// (`SimConfig::seed_books`, whatever the activity), gives every trading market a
+    /// maker ladder at once.
     ///
     /// # Errors
     /// The engine's refusal to register the bots.
