@@ -345,7 +345,7 @@ impl SimState {
     }
 
     /// Writes the state file now (nothing without one). Only a copy of the state is taken
-    /// under the engine lock (a consistent cut, see [`Engine::copy_for_save`]); encoding
+    /// under the engine lock (a consistent cut: `Engine::copy_for_save`); encoding
     /// and writing happen after it is released, so a save never stalls matching or the
     /// WebSocket feeds for longer than the copy. Callers on the async runtime run this
     /// on a blocking thread.
