@@ -23,8 +23,10 @@
 //! above it.
 //!
 //! JSON rather than a binary codec: serde_json is already a dependency, the file stays
-//! inspectable, and at the default size (300 markets, minutes of activity) it encodes and
-//! decodes in milliseconds (see the `persist_size` test's figures).
+//! inspectable, and it is fast enough: in a release build after five minutes of activity,
+//! 300 markets (5 MB) encode in ~19 ms and decode in ~31 ms, 2,000 markets (13 MB) in
+//! ~43 ms and ~87 ms (the ignored `save_costs` test). Only the copy of the state is taken
+//! under the engine lock (~2 ms and ~6 ms); encoding and writing happen after.
 
 mod file;
 mod maps;
