@@ -63,6 +63,10 @@ pub struct Activity {
     #[serde(with = "crate::persist::pair_list")]
     quotes: HashMap<(usize, MarketId), Vec<OrderId>>,
     steps: u64,
+    /// Per market: whether its opening ladder was placed (see [`Self::seed_new_books`]).
+    /// Absent from files written before it existed: those markets count as seeded.
+    #[serde(default)]
+    seeded: Vec<bool>,
 }
 
 impl Activity {
@@ -84,7 +88,7 @@ impl Activity {
         let takers = (0..config.takers)
             .map(|i| engine.register_bot(&format!("sim-taker-{i}"), config.bot_balance))
             .collect::<Result<Vec<_>, _>>()?;
-        let fair = engine
+        let fair: Vec<i64> = engine
             .markets()
             .iter()
             .map(|m| m.spec().fair_value.units())
@@ -97,6 +101,7 @@ impl Activity {
             fair,
             quotes: HashMap::new(),
             steps: 0,
+            seeded: vec![false; engine.markets().len()],
         })
     }
 
@@ -118,26 +123,55 @@ impl Activity {
         self.makers.iter().chain(&self.takers).copied()
     }
 
-    /// Gives every trading market a maker ladder, so books are not empty at the start.
+    /// Gives a maker ladder to every trading market that never had one, so books are
+    /// not empty: at the start, and later for markets that opened since or were listed
+    /// by the roll-in. The bots' view grows to new markets first, so they quote them
+    /// from now on.
     pub fn seed_books(&mut self, engine: &mut Engine, now_ms: i64) -> Vec<Event> {
+        self.track_markets(engine);
         let mut events = Vec::new();
         for i in 0..engine.markets().len() {
+            if self.seeded.get(i).copied().unwrap_or(true) {
+                continue;
+            }
             let Some(market) = engine.markets().get(i) else {
                 continue;
             };
-            if market.status(now_ms) != MarketStatus::Active {
-                continue;
+            match market.status(now_ms) {
+                MarketStatus::Active => {}
+                // Not open yet: seeded when it opens.
+                MarketStatus::Initialized | MarketStatus::Inactive => continue,
+                _ => {
+                    self.seeded[i] = true;
+                    continue;
+                }
             }
             let id = market.id();
             let maker = i % self.makers.len();
             self.requote(engine, maker, id, now_ms, &mut events);
+            self.seeded[i] = true;
         }
         events
+    }
+
+    /// Extends the bots' per-market view (fair values, seeded flags) to markets listed
+    /// since it was last extended: new fair values start at the listing's.
+    pub(crate) fn track_markets(&mut self, engine: &Engine) {
+        let markets = engine.markets();
+        if self.seeded.len() < self.fair.len() {
+            // A file written before the flags existed: its markets count as seeded.
+            self.seeded.resize(self.fair.len(), true);
+        }
+        for m in markets.iter().skip(self.fair.len()) {
+            self.fair.push(m.spec().fair_value.units());
+        }
+        self.seeded.resize(markets.len(), false);
     }
 
     /// One bot action on one randomly chosen trading market.
     pub fn step(&mut self, engine: &mut Engine, now_ms: i64) -> Vec<Event> {
         self.steps += 1;
+        self.track_markets(engine);
         let mut events = Vec::new();
         let count = engine.markets().len();
         if count == 0 {

@@ -66,6 +66,10 @@ struct Cli {
     /// Least time between two saves of the --state file, in milliseconds.
     #[arg(long, default_value_t = 1_000, value_name = "MS")]
     save_interval_ms: u64,
+    /// Start with empty order books (by default every trading market starts with the
+    /// simulated makers' quotes on both sides, even with --activity 0).
+    #[arg(long)]
+    empty_books: bool,
 }
 
 fn parse_api_key(text: &str) -> Result<(String, PathBuf), String> {
@@ -120,6 +124,7 @@ fn config(cli: Cli) -> Result<SimConfig, String> {
         admin_routes: true,
         state_path: cli.state,
         save_interval: std::time::Duration::from_millis(cli.save_interval_ms),
+        seed_books: !cli.empty_books,
         ..SimConfig::default()
     })
 }

@@ -104,7 +104,7 @@ pub struct Env {
 }
 
 impl Env {
-    /// A quiet simulator (20 markets, no activity, no faults).
+    /// A quiet simulator (20 markets, no activity, empty books, no faults).
     pub async fn start() -> Self {
         Self::start_with(|_| {}).await
     }
@@ -115,6 +115,7 @@ impl Env {
             markets: 20,
             keys: vec![(KEY_B.to_owned(), key_b_public())],
             admin_routes: true,
+            seed_books: false,
             ..SimConfig::default()
         };
         tweak(&mut config);

@@ -27,6 +27,7 @@ fn config(dir: &Path, creds: Arc<MemoryCredentialStore>) -> SessionConfig {
     config.simulator = SimulatorSetup::Paper(Box::new(SimConfig {
         markets: 10,
         keys: vec![(KEY_B.to_owned(), key_b_public())],
+        seed_books: false,
         ..SimConfig::default()
     }));
     config.tuning = fast_tuning();

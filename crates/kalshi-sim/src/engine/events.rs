@@ -208,8 +208,11 @@ pub struct PositionUpdate {
 
 /// Lifecycle transition kinds. `Opened` and `Closed` are time-driven and have no message on
 /// Kalshi's `market_lifecycle_v2` channel; the WebSocket layer drops them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LifecycleKind {
+    /// A new market was listed (the roll-in); carries its definition for the `created`
+    /// message.
+    Created(Arc<crate::universe::MarketSpec>),
     /// initialized → active at open time.
     Opened,
     /// active → closed (close time passed or closed early).

@@ -70,6 +70,36 @@ impl Market {
         }
     }
 
+    /// A copy for the state file: everything it saves, with the trade tape cut to what it
+    /// keeps ([`crate::persist::SAVED_TRADES_PER_MARKET`]), so copying under the engine
+    /// lock stays cheap on a busy exchange.
+    pub(crate) fn copy_for_save(&self) -> Self {
+        let skip = self
+            .trades
+            .len()
+            .saturating_sub(crate::persist::SAVED_TRADES_PER_MARKET);
+        Self {
+            id: self.id,
+            spec: self.spec.clone(),
+            ticker: self.ticker.clone(),
+            fees: self.fees,
+            status: self.status,
+            close_ms: self.close_ms,
+            result: self.result,
+            determined_ms: self.determined_ms,
+            settled_ms: self.settled_ms,
+            book: self.book.clone(),
+            last_price: self.last_price,
+            last_trade_size: self.last_trade_size,
+            volume: self.volume,
+            open_interest: self.open_interest,
+            last_ticker: self.last_ticker.clone(),
+            trades: self.trades.iter().skip(skip).cloned().collect(),
+            participants: self.participants.clone(),
+            updated_ms: self.updated_ms,
+        }
+    }
+
     /// The market's id.
     pub fn id(&self) -> MarketId {
         self.id

@@ -189,6 +189,56 @@ impl Engine {
         id
     }
 
+    /// A consistent copy of everything the state file holds, taken under the engine lock
+    /// so the slow part of a save (encoding and writing) can run after the lock is
+    /// released. Trade tapes are cut to what the file keeps; derived indexes are left
+    /// empty (the file does not hold them).
+    pub(crate) fn copy_for_save(&self) -> Self {
+        Self {
+            config: self.config,
+            clock_ms: self.clock_ms,
+            markets: self.markets.iter().map(Market::copy_for_save).collect(),
+            by_ticker: HashMap::new(),
+            orders: self.orders.clone(),
+            accounts: self.accounts.clone(),
+            next_order: self.next_order,
+            next_trade: self.next_trade,
+            expiries: self.expiries.clone(),
+            schedule: self.schedule.clone(),
+            scratch: Touched::default(),
+        }
+    }
+
+    /// Lists a new market while the exchange runs (the roll-in), announcing it with a
+    /// `Created` lifecycle event. The ticker must be new.
+    ///
+    /// # Errors
+    /// [`SimError::InvalidParameters`] when the ticker is already listed (nothing changes).
+    pub(crate) fn list_new_market(
+        &mut self,
+        spec: MarketSpec,
+        now: i64,
+    ) -> Result<(MarketId, Event), SimError> {
+        if self.by_ticker.contains_key(spec.ticker.as_str()) {
+            return Err(SimError::InvalidParameters(format!(
+                "market {} is already listed",
+                spec.ticker
+            )));
+        }
+        let now = self.touch(now);
+        let id = self.list_market(spec, now);
+        let market = &self.markets[id.index()];
+        Ok((
+            id,
+            Event::Lifecycle(Lifecycle {
+                market: id,
+                ticker: market.ticker.clone(),
+                kind: LifecycleKind::Created(market.spec.clone()),
+                ts_ms: now,
+            }),
+        ))
+    }
+
     /// Rebuilds the indexes a deserialized engine lacks (the ticker index).
     pub(crate) fn reindex(&mut self) {
         self.by_ticker = self

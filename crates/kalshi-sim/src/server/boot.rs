@@ -10,7 +10,7 @@ use kalshi::auth::Verifier;
 
 use super::catalog::Catalog;
 use super::state::{
-    CHANGED_NONE, Persist, RegisteredKey, Settings, SharedState, SimClock, SimState,
+    CHANGED_NONE, Persist, RegisteredKey, RollIn, Settings, SharedState, SimClock, SimState,
 };
 use super::{SimConfig, StartError, register_key, ws};
 use crate::engine::{Engine, EngineConfig};
@@ -86,6 +86,11 @@ fn fresh(
         },
     );
     let mut state = SimState::new(engine, Catalog::new(&universe), settings, config.seed);
+    state.set_roll_in(RollIn {
+        seed: config.seed,
+        markets: config.markets,
+        seed_books: config.seed_books,
+    });
     if let Some(persist) = persist {
         state.set_persist(persist);
     }
@@ -94,8 +99,9 @@ fn fresh(
         register_key(&state, key_id, pem)?;
     }
     state
-        .init_activity(config.seed, config.activity > 0)
+        .init_activity(config.seed, config.seed_books)
         .map_err(StartError::Activity)?;
+    state.maintain();
     Ok(state)
 }
 
@@ -141,7 +147,7 @@ fn restore(
     engine.begin_epoch(epoch);
     let specs = engine.markets().iter().map(|m| m.spec().clone()).collect();
     let start_ms = engine.clock_ms().max(0);
-    let universe = Universe::from_parts(seed, start_ms, series, events, specs)
+    let universe = Universe::from_saved(seed, start_ms, series, events, specs)
         .map_err(|e| corrupt(e.to_string()))?;
     let mut registered = Vec::with_capacity(keys.len());
     for key in keys {
@@ -156,6 +162,11 @@ fn restore(
     let mut state = SimState::new(engine, Catalog::new(&universe), settings, seed);
     state.clock.set_offset_ms(clock_offset_ms);
     state.restore_parts(groups, activity);
+    state.set_roll_in(RollIn {
+        seed,
+        markets,
+        seed_books: config.seed_books,
+    });
     state.set_persist(new_persist(config, path, lock, epoch, seed, markets));
     let state = Arc::new(state);
     for (key_id, verifier, user, pem) in registered {
@@ -173,12 +184,12 @@ fn restore(
     }
     if !state.has_activity() {
         state
-            .init_activity(seed, config.activity > 0)
+            .init_activity(seed, config.seed_books)
             .map_err(StartError::Activity)?;
     }
     // Time moved on while the simulator was stopped: close, determine and settle what
-    // fell due, before anyone can look.
-    state.advance();
+    // fell due, and list the events that rolled in meanwhile, before anyone can look.
+    state.maintain();
     tracing::info!(path = %path.display(), epoch, "restored the saved exchange");
     Ok(state)
 }

@@ -67,6 +67,39 @@ impl Catalog {
         }
     }
 
+    /// The same listing with the roll-in's new series (those not listed yet) and events
+    /// appended; `market_id` finds the engine id of each new market (already listed in
+    /// the engine).
+    pub fn extended(
+        &self,
+        series: Vec<SeriesSpec>,
+        events: Vec<EventSpec>,
+        market_id: impl Fn(&str) -> Option<MarketId>,
+    ) -> Self {
+        let mut next = self.clone();
+        for s in series {
+            if !next.series_index.contains_key(&s.ticker) {
+                next.series_index
+                    .insert(s.ticker.clone(), next.series.len());
+                next.series.push(s);
+            }
+        }
+        for e in events {
+            let position = next.events.len();
+            let ids: Vec<MarketId> = e.markets.iter().filter_map(|t| market_id(t)).collect();
+            for id in &ids {
+                if next.market_event.len() <= id.index() {
+                    next.market_event.resize(id.index() + 1, 0);
+                }
+                next.market_event[id.index()] = position;
+            }
+            next.event_index.insert(e.event_ticker.clone(), position);
+            next.event_markets.push(ids);
+            next.events.push(e);
+        }
+        next
+    }
+
     /// Every series, in listing order.
     pub fn series(&self) -> &[SeriesSpec] {
         &self.series

@@ -129,7 +129,7 @@ fn fee_type(t: FeeType) -> WireFeeType {
 }
 
 /// A strike as a JSON number with exactly its decimal digits.
-fn strike_number(text: &str) -> Option<serde_json::Number> {
+pub(crate) fn strike_number(text: &str) -> Option<serde_json::Number> {
     serde_json::from_str(text).ok()
 }
 

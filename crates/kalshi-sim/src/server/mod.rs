@@ -111,6 +111,11 @@ pub struct SimConfig {
     /// Least time between two background saves of the state file (changes are written
     /// at most this often, and once more at shutdown).
     pub save_interval: Duration,
+    /// Whether every trading market starts with the seeded makers' ladder on both sides,
+    /// whatever the activity: a real market has a book even when nobody trades, so this
+    /// is on by default (`--activity 0` gives still but non-empty books). Tests that need
+    /// an empty book to control every fill turn it off.
+    pub seed_books: bool,
 }
 
 impl Default for SimConfig {
@@ -133,6 +138,7 @@ impl Default for SimConfig {
             admin_token: None,
             state_path: None,
             save_interval: DEFAULT_SAVE_INTERVAL,
+            seed_books: true,
         }
     }
 }

@@ -63,7 +63,7 @@ pub enum GroupError {
 }
 
 /// Every group, and which group each order belongs to.
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrderGroups {
     next: u64,
     groups: HashMap<String, Group>,

@@ -109,8 +109,9 @@ impl SimClock {
 #[derive(Debug)]
 pub struct SimState {
     exchange: Mutex<Engine>,
-    /// The static listing (series, events) of the universe the engine runs.
-    pub catalog: Catalog,
+    /// The listing (series, events) of the markets the engine runs; replaced whole when
+    /// the roll-in lists new events, so readers hold it without a lock.
+    catalog: RwLock<Arc<Catalog>>,
     keys: RwLock<HashMap<String, RegisteredKey>>,
     groups: Mutex<OrderGroups>,
     activity: Mutex<Option<Activity>>,
@@ -127,6 +128,19 @@ pub struct SimState {
     shutdown: watch::Sender<bool>,
     tasks: Mutex<JoinSet<()>>,
     persist: Option<Persist>,
+    roll: Option<RollIn>,
+}
+
+/// What the roll-in keeps: how many markets stay listed and not yet closed, and the seed
+/// its new events are drawn from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RollIn {
+    /// The universe's seed.
+    pub(crate) seed: u64,
+    /// Markets to keep open (or about to open).
+    pub(crate) markets: usize,
+    /// Whether markets that open or are listed get the makers' opening ladder.
+    pub(crate) seed_books: bool,
 }
 
 /// Nothing changed since the last save.
@@ -170,7 +184,7 @@ impl SimState {
     pub fn new(engine: Engine, catalog: Catalog, settings: Settings, fault_seed: u64) -> Self {
         Self {
             exchange: Mutex::new(engine),
-            catalog,
+            catalog: RwLock::new(Arc::new(catalog)),
             keys: RwLock::new(HashMap::new()),
             groups: Mutex::new(OrderGroups::default()),
             activity: Mutex::new(None),
@@ -183,12 +197,98 @@ impl SimState {
             shutdown: watch::channel(false).0,
             tasks: Mutex::new(JoinSet::new()),
             persist: None,
+            roll: None,
         }
+    }
+
+    /// The listing (series, events) as it stands now. Lock order: engine, then this (it is
+    /// only held for the clone).
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.catalog
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Makes this state persistent (before it is shared).
     pub(crate) fn set_persist(&mut self, persist: Persist) {
         self.persist = Some(persist);
+    }
+
+    /// Turns on the roll-in and the seeding of new books (before it is shared).
+    pub(crate) fn set_roll_in(&mut self, roll: RollIn) {
+        self.roll = Some(roll);
+    }
+
+    /// Runs due time-driven work, then keeps the exchange alive: when fewer markets than
+    /// configured are open or about to open, lists new events the way Kalshi lists the
+    /// next ones of its series (new tickers, later dates; announced on
+    /// `market_lifecycle_v2` as `created`), and gives every market that opened or was
+    /// listed since the makers' opening ladder. Returns the sim time.
+    pub fn maintain(&self) -> i64 {
+        let mut engine = lock(&self.exchange);
+        let now = self.advance_locked(&mut engine);
+        let Some(roll) = self.roll else {
+            return now;
+        };
+        let mut events = self.roll_in_locked(&mut engine, roll, now);
+        if roll.seed_books
+            && let Some(bots) = lock(&self.activity).as_mut()
+        {
+            events.extend(bots.seed_books(&mut engine, now));
+        }
+        self.publish(&mut engine, now, events);
+        now
+    }
+
+    fn roll_in_locked(&self, engine: &mut Engine, roll: RollIn, now: i64) -> Vec<Event> {
+        use crate::lifecycle::MarketStatus;
+        let live = engine
+            .markets()
+            .iter()
+            .filter(|m| {
+                matches!(
+                    m.status(now),
+                    MarketStatus::Initialized | MarketStatus::Active | MarketStatus::Inactive
+                )
+            })
+            .count();
+        if live >= roll.markets {
+            return Vec::new();
+        }
+        let catalog = self.catalog();
+        let listed: std::collections::HashSet<String> = catalog
+            .events()
+            .iter()
+            .map(|e| e.event_ticker.clone())
+            .collect();
+        let listing = match crate::universe::Universe::roll_in(
+            roll.seed,
+            now,
+            roll.markets - live,
+            &listed,
+        ) {
+            Ok(listing) => listing,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot list new events");
+                return Vec::new();
+            }
+        };
+        let mut events = Vec::with_capacity(listing.markets.len());
+        for spec in listing.markets {
+            match engine.list_new_market(spec, now) {
+                Ok((_, created)) => events.push(created),
+                Err(e) => tracing::warn!(error = %e, "skipped a new market"),
+            }
+        }
+        tracing::info!(
+            events = listing.events.len(),
+            markets = events.len(),
+            "listed new events"
+        );
+        let next = catalog.extended(listing.series, listing.events, |t| engine.market_id(t).ok());
+        *self.catalog.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(next);
+        events
     }
 
     /// Replaces the order groups and bots with restored ones (before it is shared).
@@ -244,8 +344,11 @@ impl SimState {
         Ok(due)
     }
 
-    /// Writes the state file now (nothing without one). The state is encoded under the
-    /// engine lock (a consistent cut) and written after it is released.
+    /// Writes the state file now (nothing without one). Only a copy of the state is taken
+    /// under the engine lock (a consistent cut: `Engine::copy_for_save`); encoding
+    /// and writing happen after it is released, so a save never stalls matching or the
+    /// WebSocket feeds for longer than the copy. Callers on the async runtime run this
+    /// on a blocking thread.
     ///
     /// # Errors
     /// [`StateError::Write`]; the file then still holds the previous save.
@@ -266,25 +369,32 @@ impl SimState {
             })
             .collect();
         keys.sort_unstable_by(|a, b| a.key_id.cmp(&b.key_id));
-        let encoded = {
+        let (engine, groups, activity, catalog, clock_offset_ms) = {
             let engine = lock(&self.exchange);
-            let groups = lock(&self.groups);
-            let activity = lock(&self.activity);
-            persist::encode(&SnapshotRef {
-                format: persist::FORMAT,
-                version: persist::VERSION,
-                epoch: p.epoch,
-                seed: p.seed,
-                markets: p.markets,
-                clock_offset_ms: self.clock.offset_ms(),
-                engine: &engine,
-                series: self.catalog.series(),
-                events: self.catalog.events(),
-                keys,
-                groups: &groups,
-                activity: activity.as_ref(),
-            })
+            let groups = lock(&self.groups).clone();
+            let activity = lock(&self.activity).clone();
+            (
+                engine.copy_for_save(),
+                groups,
+                activity,
+                self.catalog(),
+                self.clock.offset_ms(),
+            )
         };
+        let encoded = persist::encode(&SnapshotRef {
+            format: persist::FORMAT,
+            version: persist::VERSION,
+            epoch: p.epoch,
+            seed: p.seed,
+            markets: p.markets,
+            clock_offset_ms,
+            engine: &engine,
+            series: catalog.series(),
+            events: catalog.events(),
+            keys,
+            groups: &groups,
+            activity: activity.as_ref(),
+        });
         let written = encoded
             .map_err(|e| std::io::Error::other(format!("cannot encode the state: {e}")))
             .and_then(|bytes| write_atomic(&p.path, &bytes));
@@ -377,8 +487,9 @@ impl SimState {
         lock(&self.groups)
     }
 
-    /// Registers the seeded market makers and takers; when `seed_books` is set (the
-    /// simulator runs with activity), gives every trading market a maker ladder at once.
+    /// Registers the seeded market makers and takers; when `seed_books` is set
+    /// (`SimConfig::seed_books`, whatever the activity), gives every trading market a
+    /// maker ladder at once.
     ///
     /// # Errors
     /// The engine's refusal to register the bots.

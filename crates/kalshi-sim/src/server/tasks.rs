@@ -8,7 +8,8 @@ use tokio::time::{MissedTickBehavior, interval};
 
 use super::state::SharedState;
 
-/// How often due expiries, closes and settlements run without a request to trigger them.
+/// How often due expiries, closes and settlements run without a request to trigger them,
+/// and the roll-in checks that enough markets are open.
 const CLOCK_TICK: Duration = Duration::from_millis(200);
 /// Save intervals between two saves of changes only the bots or the clock made (a busy
 /// default universe changes every few milliseconds; its file is megabytes).
@@ -73,7 +74,7 @@ async fn clock(state: SharedState) {
         tokio::select! {
             () = &mut stop => break,
             _ = tick.tick() => {
-                state.advance();
+                state.maintain();
             }
         }
     }

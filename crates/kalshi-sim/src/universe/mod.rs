@@ -217,6 +217,18 @@ pub struct MarketSpec {
     pub can_close_early: bool,
 }
 
+/// Events listed by [`Universe::roll_in`]: their markets, and the series they belong to
+/// (which may already be listed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listing {
+    /// The series of the new events.
+    pub series: Vec<SeriesSpec>,
+    /// The new events.
+    pub events: Vec<EventSpec>,
+    /// Their markets, in listing order.
+    pub markets: Vec<MarketSpec>,
+}
+
 /// The generated universe.
 #[derive(Debug, Clone)]
 pub struct Universe {
@@ -247,29 +259,13 @@ impl Universe {
         let mut g = Generator {
             rng: ChaCha8Rng::seed_from_u64(config.seed),
             start_ms: config.start_ms,
+            listing_ms: None,
             events: Vec::new(),
             markets: Vec::new(),
             event_tickers: HashSet::new(),
             used: vec![false; TEMPLATES.len()],
         };
-        let total_weight: u32 = TEMPLATES.iter().map(|t| t.weight).sum();
-        let mut slots = vec![0i64; TEMPLATES.len()];
-        let mut guard = 0;
-        while g.markets.len() < config.markets && guard < config.markets * 50 {
-            guard += 1;
-            let mut pick = g.rng.gen_range(0..total_weight);
-            let mut index = 0;
-            for (i, t) in TEMPLATES.iter().enumerate() {
-                if pick < t.weight {
-                    index = i;
-                    break;
-                }
-                pick -= t.weight;
-            }
-            let slot = slots[index];
-            slots[index] += 1;
-            g.event(index, slot, config.markets - g.markets.len());
-        }
+        g.fill(config.markets);
         let series = TEMPLATES
             .iter()
             .zip(&g.used)
@@ -310,6 +306,27 @@ impl Universe {
                 markets.len()
             )));
         }
+        Self::from_saved(seed, start_ms, series, events, markets)
+    }
+
+    /// A saved exchange's universe: as [`Self::from_parts`], but without the size bound,
+    /// since the roll-in keeps listing events (the bound is on the markets generated at
+    /// once, not on an exchange's history).
+    ///
+    /// # Errors
+    /// [`SimError::InvalidParameters`] for no markets or a repeated ticker.
+    pub(crate) fn from_saved(
+        seed: u64,
+        start_ms: i64,
+        series: Vec<SeriesSpec>,
+        events: Vec<EventSpec>,
+        markets: Vec<MarketSpec>,
+    ) -> Result<Self, SimError> {
+        if markets.is_empty() {
+            return Err(SimError::InvalidParameters(
+                "a saved exchange lists no market".to_owned(),
+            ));
+        }
         check_start(start_ms)?;
         let mut by_ticker = HashMap::with_capacity(markets.len());
         for (i, m) in markets.iter().enumerate() {
@@ -327,6 +344,56 @@ impl Universe {
             events,
             markets,
             by_ticker,
+        })
+    }
+
+    /// New events the exchange lists while it runs, the way Kalshi lists the next day's
+    /// (or hour's, month's) events of its series: `markets` new markets from the same
+    /// templates, dated after `now_ms`, trading from `now_ms` (their creation time). Event
+    /// tickers in `listed` are never issued again, and market tickers extend their event's,
+    /// so no ticker is ever reused. Deterministic in `seed`, `now_ms` and `listed`.
+    ///
+    /// # Errors
+    /// [`SimError::InvalidParameters`] for a count above [`MAX_MARKETS`] or an
+    /// out-of-range time.
+    pub fn roll_in(
+        seed: u64,
+        now_ms: i64,
+        markets: usize,
+        listed: &HashSet<String>,
+    ) -> Result<Listing, SimError> {
+        if markets > MAX_MARKETS {
+            return Err(SimError::InvalidParameters(format!(
+                "at most {MAX_MARKETS} markets roll in at once, asked for {markets}"
+            )));
+        }
+        check_start(now_ms)?;
+        // Each roll-in draws from its own stream, named by how much was listed before.
+        let generation = u64::try_from(listed.len()).unwrap_or(u64::MAX);
+        let mut g = Generator {
+            rng: ChaCha8Rng::seed_from_u64(
+                seed ^ generation
+                    .wrapping_add(1)
+                    .wrapping_mul(0x9E37_79B9_7F4A_7C15),
+            ),
+            start_ms: now_ms,
+            listing_ms: Some(now_ms),
+            events: Vec::new(),
+            markets: Vec::new(),
+            event_tickers: listed.clone(),
+            used: vec![false; TEMPLATES.len()],
+        };
+        g.fill(markets);
+        let series = TEMPLATES
+            .iter()
+            .zip(&g.used)
+            .filter(|(_, used)| **used)
+            .map(|(t, _)| series_spec(t))
+            .collect();
+        Ok(Listing {
+            series,
+            events: g.events,
+            markets: g.markets,
         })
     }
 
@@ -420,6 +487,8 @@ type Team = (&'static str, &'static str);
 struct Generator {
     rng: ChaCha8Rng,
     start_ms: i64,
+    /// Set for a roll-in: the listing time, which is the markets' creation and open time.
+    listing_ms: Option<i64>,
     events: Vec<EventSpec>,
     markets: Vec<MarketSpec>,
     event_tickers: HashSet<String>,
@@ -431,6 +500,32 @@ fn ceil_to(ms: i64, step: i64) -> i64 {
 }
 
 impl Generator {
+    /// Generates events of randomly picked templates (by weight), later slots first come
+    /// first served, until `target` markets exist.
+    fn fill(&mut self, target: usize) {
+        let total_weight: u32 = TEMPLATES.iter().map(|t| t.weight).sum();
+        let mut slots = vec![0i64; TEMPLATES.len()];
+        // Enough picks to step every template past the slots already listed (a roll-in
+        // skips those), and a bound so a tiny universe cannot spin.
+        let picks = target.saturating_mul(50).saturating_add(2_000);
+        let mut guard = 0;
+        while self.markets.len() < target && guard < picks {
+            guard += 1;
+            let mut pick = self.rng.gen_range(0..total_weight);
+            let mut index = 0;
+            for (i, t) in TEMPLATES.iter().enumerate() {
+                if pick < t.weight {
+                    index = i;
+                    break;
+                }
+                pick -= t.weight;
+            }
+            let slot = slots[index];
+            slots[index] += 1;
+            self.event(index, slot, target - self.markets.len());
+        }
+    }
+
     fn schedule(&mut self, t: &Template, slot: i64) -> Schedule {
         let start = self.start_ms;
         let daily_close = |days: i64| {
@@ -553,7 +648,10 @@ impl Generator {
         }
         self.used[index] = true;
         let grid = self.grid();
-        let created_ms = sched.open_ms.min(self.start_ms) - DAY_MS;
+        let (created_ms, open_ms) = match self.listing_ms {
+            Some(listed) => (listed, listed),
+            None => (sched.open_ms.min(self.start_ms) - DAY_MS, sched.open_ms),
+        };
         let mut tickers = Vec::new();
         for d in drafts.into_iter().take(room.max(1)) {
             let ticker = format!("{event_ticker}-{}", d.suffix);
@@ -573,7 +671,7 @@ impl Generator {
                 no_sub_title: d.yes_sub_title.clone(),
                 yes_sub_title: d.yes_sub_title,
                 created_ms,
-                open_ms: sched.open_ms,
+                open_ms,
                 close_ms: sched.close_ms,
                 expected_expiration_ms: sched.expected_ms,
                 latest_expiration_ms: sched.latest_ms,

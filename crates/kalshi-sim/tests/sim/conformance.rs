@@ -199,6 +199,8 @@ fn official_typescript_sdk_trades_against_the_binary() {
             format!("{KEY_B}={}", b_pub.display()),
             "--markets".into(),
             MARKETS.to_string(),
+            // The script's orders must meet each other, not the seeded makers.
+            "--empty-books".into(),
         ],
         log,
     );

@@ -77,7 +77,8 @@ pub struct Sim {
 }
 
 impl Sim {
-    /// A small quiet simulator (60 markets, no activity, no faults).
+    /// A small quiet simulator (60 markets, no activity, empty books, no faults): every
+    /// fill a test sees is one it caused.
     pub async fn start() -> Self {
         Self::start_with(|_| {}).await
     }
@@ -91,6 +92,7 @@ impl Sim {
                 (KEY_B.to_owned(), key_b_public()),
             ],
             admin_routes: true,
+            seed_books: false,
             ..SimConfig::default()
         };
         tweak(&mut config);

@@ -55,7 +55,11 @@ async fn engine_events_reach_the_bus_in_order() {
 
 #[tokio::test]
 async fn activity_seeds_books_and_prints_trades() {
-    let sim = Sim::start_with(|c| c.activity = 200).await;
+    let sim = Sim::start_with(|c| {
+        c.activity = 200;
+        c.seed_books = true;
+    })
+    .await;
     let (mut rx, books) = sim.handle.state().subscribe_with(|engine, _| {
         engine
             .markets()

@@ -17,4 +17,5 @@ mod live;
 mod markets;
 mod orders;
 mod persist;
+mod roll;
 mod ws;

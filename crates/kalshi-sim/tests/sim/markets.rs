@@ -253,3 +253,33 @@ async fn events_and_series() {
     assert_eq!(missing.body["error"]["code"], "not_found");
     sim.handle.shutdown().await;
 }
+
+/// Every open market of a still simulator (no activity) with default settings shows both
+/// sides of a book, and nothing trades by itself.
+#[tokio::test]
+async fn a_still_simulator_starts_with_books_on_both_sides() {
+    let sim = Sim::start_with(|c| {
+        c.seed_books = true;
+        c.activity = 0;
+    })
+    .await;
+    let open: GetMarketsResponse = decode(&sim.get("/markets?status=open&limit=1000").await);
+    assert!(
+        open.markets.len() > 30,
+        "{} open markets",
+        open.markets.len()
+    );
+    for m in &open.markets {
+        let r: GetMarketOrderbookResponse =
+            decode(&sim.get(&format!("/markets/{}/orderbook", m.ticker)).await);
+        assert!(
+            !r.orderbook_fp.yes_dollars.is_empty() && !r.orderbook_fp.no_dollars.is_empty(),
+            "{} has an empty side: {:?}",
+            m.ticker,
+            r.orderbook_fp
+        );
+    }
+    let trades: GetTradesResponse = decode(&sim.get("/markets/trades").await);
+    assert!(trades.trades.is_empty(), "a still exchange prints no trade");
+    sim.handle.shutdown().await;
+}

@@ -8,6 +8,7 @@ use kalshi::model::event::{
 use kalshi::model::market::Market as WireMarket;
 
 use crate::engine::{Engine, Market};
+use crate::server::catalog::Catalog;
 use crate::server::convert;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::{PathParam, QueryParams};
@@ -18,9 +19,8 @@ use crate::server::state::SharedState;
 const DEFAULT_EVENTS: u32 = 200;
 const MAX_EVENTS: u32 = 200;
 
-fn markets_of<'a>(state: &'a SharedState, engine: &'a Engine, position: usize) -> Vec<&'a Market> {
-    state
-        .catalog
+fn markets_of<'a>(catalog: &Catalog, engine: &'a Engine, position: usize) -> Vec<&'a Market> {
+    catalog
         .event_markets(position)
         .iter()
         .filter_map(|id| engine.market_by_id(*id))
@@ -44,9 +44,9 @@ pub(crate) async fn list(
         MAX_EVENTS,
     )?;
     let nested = params.with_nested_markets.unwrap_or(false);
+    let catalog = state.catalog();
     let (events, cursor) = state.read(|engine, now| {
-        let rows = state
-            .catalog
+        let rows = catalog
             .events()
             .iter()
             .enumerate()
@@ -58,7 +58,7 @@ pub(crate) async fn list(
                     && (params.tickers.is_empty() || params.tickers.contains(&e.event_ticker))
             })
             .filter_map(|(i, e)| {
-                let markets = markets_of(&state, engine, i);
+                let markets = markets_of(&catalog, engine, i);
                 let status_ok = params.status.is_none_or(|want: EventStatusFilter| {
                     markets
                         .iter()
@@ -97,14 +97,14 @@ pub(crate) async fn get(
     PathParam(event_ticker): PathParam<String>,
     QueryParams(params): QueryParams<GetEventParams>,
 ) -> ApiResult<Json<GetEventResponse>> {
-    let position = state
-        .catalog
+    let catalog = state.catalog();
+    let position = catalog
         .event_position(&event_ticker)
         .ok_or_else(|| ApiError::not_found(format!("no event with ticker {event_ticker:?}")))?;
     let nested = params.with_nested_markets.unwrap_or(false);
-    let spec = &state.catalog.events()[position];
+    let spec = &catalog.events()[position];
     let markets =
-        state.read(|engine, now| wire_markets(&markets_of(&state, engine, position), now));
+        state.read(|engine, now| wire_markets(&markets_of(&catalog, engine, position), now));
     Ok(Json(GetEventResponse {
         event: convert::event(spec, nested.then(|| markets.clone())),
         markets,

@@ -41,9 +41,9 @@ pub(crate) async fn list(
         })
         .unwrap_or_default();
     let with_volume = params.include_volume.unwrap_or(false);
+    let catalog = state.catalog();
     let series = state.read(|engine, _| {
-        state
-            .catalog
+        catalog
             .series()
             .iter()
             .filter(|s| params.category.as_ref().is_none_or(|c| *c == s.category))
@@ -60,8 +60,8 @@ pub(crate) async fn get(
     PathParam(ticker): PathParam<String>,
     QueryParams(params): QueryParams<GetSeriesParams>,
 ) -> ApiResult<Json<GetSeriesResponse>> {
-    let spec = state
-        .catalog
+    let catalog = state.catalog();
+    let spec = catalog
         .series_by_ticker(&ticker)
         .ok_or_else(|| ApiError::not_found(format!("no series with ticker {ticker:?}")))?;
     let with_volume = params.include_volume.unwrap_or(false);

@@ -19,6 +19,7 @@ use crate::engine::{
 };
 use crate::lifecycle::MarketResult;
 use crate::server::convert::{self, secs_of, time_of};
+use crate::universe::MarketSpec;
 
 /// The simulator's one subaccount.
 const SUBACCOUNT: u32 = 0;
@@ -226,7 +227,16 @@ pub fn lifecycle(l: &Lifecycle) -> Option<MarketLifecycle> {
         yes_sub_title: None,
         additional_metadata: None,
     };
-    match l.kind {
+    match &l.kind {
+        LifecycleKind::Created(spec) => {
+            msg.event_type = MarketLifecycleEvent::Created;
+            msg.exchange_index = Some(0);
+            msg.open_ts = Some(secs_of(spec.open_ms));
+            msg.close_ts = Some(secs_of(spec.close_ms));
+            msg.price_level_structure = Some(spec.grid.structure().as_str().to_owned());
+            msg.price_ranges = Some(spec.grid.ranges().to_vec());
+            msg.additional_metadata = Some(created_metadata(spec));
+        }
         LifecycleKind::Opened | LifecycleKind::Closed => return None,
         LifecycleKind::Deactivated => {
             msg.event_type = MarketLifecycleEvent::Deactivated;
@@ -236,7 +246,7 @@ pub fn lifecycle(l: &Lifecycle) -> Option<MarketLifecycle> {
             msg.event_type = MarketLifecycleEvent::Activated;
             msg.is_deactivated = Some(false);
         }
-        LifecycleKind::Determined(result) => {
+        &LifecycleKind::Determined(result) => {
             msg.event_type = MarketLifecycleEvent::Determined;
             msg.result = Some(match result {
                 MarketResult::Yes => WireResult::Yes,
@@ -251,6 +261,32 @@ pub fn lifecycle(l: &Lifecycle) -> Option<MarketLifecycle> {
         }
     }
     Some(msg)
+}
+
+/// The `additional_metadata` of a `created` message: the new market's titles, rules and
+/// strikes, as Kalshi sends them.
+fn created_metadata(spec: &MarketSpec) -> serde_json::Value {
+    let mut meta = serde_json::json!({
+        "name": spec.title,
+        "title": spec.title,
+        "yes_sub_title": spec.yes_sub_title,
+        "no_sub_title": spec.no_sub_title,
+        "rules_primary": spec.rules_primary,
+        "rules_secondary": spec.rules_secondary,
+        "can_close_early": spec.can_close_early,
+        "event_ticker": spec.event_ticker,
+        "expected_expiration_ts": secs_of(spec.expected_expiration_ms),
+        "strike_type": spec.strike_type.as_str(),
+    });
+    for (key, strike) in [
+        ("floor_strike", spec.floor_strike),
+        ("cap_strike", spec.cap_strike),
+    ] {
+        if let Some(n) = strike.and_then(|s| convert::strike_number(&s.to_string())) {
+            meta[key] = serde_json::Value::Number(n);
+        }
+    }
+    meta
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! "nothing else arrived" is shown with a barrier message that must come after it.
 
 mod book;
-mod client;
+pub mod client;
 mod faults;
 mod feed;
 mod handshake;
