@@ -205,7 +205,7 @@ impl Session {
         Ok(&self.shared)
     }
 
-    fn open_shared(&self) -> Result<&Shared, CoreError> {
+    pub(crate) fn open_shared(&self) -> Result<&Shared, CoreError> {
         if self.closed.load(Ordering::SeqCst) {
             Err(CoreError::Closed)
         } else {
