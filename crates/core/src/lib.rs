@@ -29,6 +29,7 @@ pub mod orders;
 mod pipeline;
 pub mod portfolio;
 mod private;
+pub mod queries;
 mod reconcile;
 mod record;
 mod session;

@@ -275,6 +275,11 @@ impl Session {
         self.shared.link.client.tier()
     }
 
+    /// Whether the person confirmed real-money trading for this session.
+    pub fn production_confirmed(&self) -> bool {
+        self.shared.production_confirmed()
+    }
+
     /// Records the person's confirmation (or withdrawal) of real-money trading.
     pub fn confirm_production(&self, confirmed: bool) {
         self.shared.set_production_confirmed(confirmed);

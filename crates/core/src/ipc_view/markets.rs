@@ -185,3 +185,30 @@ pub fn trade_view(t: &Trade) -> TradeView {
         created_ms: ms(t.created_time),
     }
 }
+
+/// A view's update as its channel carries it, numbered `seq` by the shell.
+pub fn market_update(
+    view_id: ipc::commands::market::ViewId,
+    seq: u64,
+    u: &crate::subscriptions::MarketUpdate,
+) -> ipc::commands::market::MarketUpdate {
+    use ipc::commands::market::PriceLevel as Level;
+    let level = |l: &kalshi::model::ws::PriceLevel| Level {
+        price: l.price,
+        count: l.count,
+    };
+    ipc::commands::market::MarketUpdate {
+        view_id,
+        seq,
+        ticker: u.ticker.clone(),
+        yes_bids: u.depth.bids.iter().map(level).collect(),
+        yes_asks: u.depth.asks.iter().map(level).collect(),
+        best_bid: u.best_bid.as_ref().map(level),
+        best_ask: u.best_ask.as_ref().map(level),
+        last_price: u.ticker_data.as_ref().and_then(|t| t.price_dollars),
+        volume: u.ticker_data.as_ref().map(|t| t.volume_fp),
+        open_interest: u.ticker_data.as_ref().map(|t| t.open_interest_fp),
+        stale: u.stale,
+        refused: u.refused.clone(),
+    }
+}

@@ -16,7 +16,9 @@ pub use history::{
     fill_filter, fill_page, fill_view, order_filter, order_page, order_row_view, order_view,
     page_request,
 };
-pub use markets::{candle_range, candle_series, market_detail, market_row, trade_view};
+pub use markets::{
+    candle_range, candle_series, market_detail, market_row, market_update, trade_view,
+};
 pub use orders::{
     book_side, cancel_all_report, decrease, order_list, outcome, pending_order, placed_order,
     ticket, unconfirmed_order,
