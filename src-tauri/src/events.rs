@@ -59,7 +59,7 @@ impl Subscribers {
 ///
 /// Core does not report the feed's last-message time yet (it is coming on branch
 /// `core-followup`); until it does, connection events carry `None`.
-fn last_message_age_ms(_session: &Session) -> Option<u64> {
+pub(crate) fn last_message_age_ms(_session: &Session) -> Option<u64> {
     None
 }
 

@@ -30,7 +30,7 @@ pub(crate) fn session_info(state: &AppState, session: &Session) -> SessionInfo {
                 state: status.connection.clone(),
                 offline: status.offline,
             },
-            None,
+            crate::events::last_message_age_ms(session),
         ),
         production_confirmed: environment.is_real_money() && session.production_confirmed(),
         rate_tier: desk_core::settings::ui_rate_tier(session.rate_tier()),
