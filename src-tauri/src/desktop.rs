@@ -11,12 +11,12 @@ use crate::notify::{self, Pause, SystemToaster};
 use crate::tray::{self, Redraw};
 use crate::{logging, window};
 
-/// Adds the desktop plugins. Single instance comes first, so a second launch hands over
-/// before anything else starts.
+/// Adds the desktop plugins (the notification plugin comes with the commands, in
+/// [`crate::build`], because tests on the mock runtime need it too). Single instance comes
+/// first, so a second launch hands over before anything else starts.
 pub fn plugins<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(window::single_instance_plugin())
-        .plugin(tauri_plugin_notification::init())
         .plugin(window::state_plugin())
 }
 

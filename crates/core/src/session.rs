@@ -205,7 +205,7 @@ impl Session {
         Ok(&self.shared)
     }
 
-    fn open_shared(&self) -> Result<&Shared, CoreError> {
+    pub(crate) fn open_shared(&self) -> Result<&Shared, CoreError> {
         if self.closed.load(Ordering::SeqCst) {
             Err(CoreError::Closed)
         } else {
@@ -273,6 +273,11 @@ impl Session {
     /// account's own limits are read after the first catch-up (Demo and Production).
     pub fn rate_tier(&self) -> kalshi::rest::Tier {
         self.shared.link.client.tier()
+    }
+
+    /// Whether the person confirmed real-money trading for this session.
+    pub fn production_confirmed(&self) -> bool {
+        self.shared.production_confirmed()
     }
 
     /// Records the person's confirmation (or withdrawal) of real-money trading.

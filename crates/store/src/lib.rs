@@ -45,7 +45,7 @@ pub use cursors::SyncCursor;
 pub use db::Store;
 pub use error::{StoreError, StoreResult};
 pub use filter::{FillFilter, OrderFilter, TickerFilter, TimeRange};
-pub use markets::MarketQuery;
+pub use markets::{EventInfo, MarketOrder, MarketQuery};
 pub use page::{MAX_PAGE, Page, PageCursor, PageRequest};
 pub use pnl::{DailyPnl, MarketPnl, PnlBasis, SettledAs};
 pub use report::UpsertReport;

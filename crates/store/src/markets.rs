@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use crate::batch::insert_returning;
 use crate::db::Store;
 use crate::error::{StoreError, StoreResult, db_err};
-use crate::filter::like_pattern;
+use crate::filter::{TimeRange, like_pattern};
 use crate::report::UpsertReport;
 use crate::rows::market::{self, CachedMarket, MarketValues, RawMarket};
 use crate::rows::{KeepKnown, to_ms};
@@ -34,19 +34,78 @@ static UPSERT_TAIL: LazyLock<String> = LazyLock::new(|| {
 /// Largest page of [`Store::cached_markets`].
 const MAX_LIMIT: u32 = 1000;
 
-/// What to list from the market cache.
+/// What the markets list is sorted by (ties by ticker).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MarketOrder {
+    /// Ticker, alphabetically.
+    #[default]
+    Ticker,
+    /// Contracts traded in the last 24 hours.
+    Volume24h,
+    /// Contracts traded, all time.
+    Volume,
+    /// Contracts outstanding.
+    OpenInterest,
+    /// Close time.
+    CloseTime,
+    /// Last traded price.
+    LastPrice,
+    /// Last price minus the price 24 hours ago.
+    Change24h,
+}
+
+impl MarketOrder {
+    fn column(self) -> &'static str {
+        match self {
+            Self::Ticker => "m.ticker",
+            Self::Volume24h => "m.volume_24h",
+            Self::Volume => "m.volume",
+            Self::OpenInterest => "m.open_interest",
+            Self::CloseTime => "m.close_ms",
+            Self::LastPrice => "m.last_price",
+            Self::Change24h => "m.change_24h",
+        }
+    }
+}
+
+/// What to list from the market cache; every set filter must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MarketQuery {
     /// Only markets of this event.
     pub event_ticker: Option<String>,
     /// Only markets in this state.
     pub status: Option<MarketStatus>,
-    /// Case-insensitive text in the ticker, title or YES label.
+    /// Case-insensitive text in the ticker, title, outcome labels or event title.
     pub text: Option<String>,
+    /// Only markets of events in this series.
+    pub series_ticker: Option<String>,
+    /// Only markets of events in this category.
+    pub category: Option<String>,
+    /// Only these markets.
+    pub tickers: Option<Vec<String>>,
+    /// Only markets closing in `[from, until]` (either end open).
+    pub closing: TimeRange,
+    /// Sort key.
+    pub order: MarketOrder,
+    /// Largest first.
+    pub descending: bool,
     /// Page size (1–1000).
     pub limit: u32,
-    /// Rows to skip (the cache is small enough for offsets).
+    /// Rows to skip.
     pub offset: u32,
+}
+
+/// An event the cached markets belong to (what the markets list groups and filters by).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventInfo {
+    /// Event ticker.
+    pub event_ticker: String,
+    /// Its series.
+    pub series_ticker: String,
+    /// The series' category, when the exchange says.
+    pub category: Option<String>,
+    /// The event's title.
+    pub title: String,
 }
 
 impl Store {
@@ -114,8 +173,9 @@ impl Store {
             return Ok(None);
         };
         let sql = format!(
-            "SELECT {} FROM markets WHERE scope_id = ? AND ticker = ?",
-            market::SELECT_COLUMNS
+            "SELECT {}{} WHERE m.scope_id = ? AND m.ticker = ?",
+            market::SELECT_COLUMNS,
+            market::FROM_MARKETS
         );
         let raw: Option<RawMarket> = sqlx::query_as(&sql)
             .bind(scope_id)
@@ -126,7 +186,7 @@ impl Store {
         raw.map(CachedMarket::try_from).transpose()
     }
 
-    /// Cached markets matching `query`, by ticker.
+    /// Cached markets matching `query`, sorted and paged as it says.
     ///
     /// # Errors
     /// [`StoreError::InvalidQuery`] for a limit outside 1–1000, [`StoreError::Query`] or
@@ -147,28 +207,15 @@ impl Store {
         };
         let mut qb = QueryBuilder::<Sqlite>::new("SELECT ");
         qb.push(market::SELECT_COLUMNS);
-        qb.push(" FROM markets WHERE scope_id = ");
-        qb.push_bind(scope_id);
-        if let Some(event) = &query.event_ticker {
-            qb.push(" AND event_ticker = ").push_bind(event.clone());
-        }
-        if let Some(status) = query.status {
-            qb.push(" AND status = ").push_bind(status.as_str());
-        }
-        if let Some(text) = query.text.as_deref().filter(|t| !t.is_empty()) {
-            let pattern = like_pattern(text);
-            qb.push(" AND (ticker LIKE ")
-                .push_bind(pattern.clone())
-                .push(" ESCAPE '\\' OR title LIKE ")
-                .push_bind(pattern.clone())
-                .push(" ESCAPE '\\' OR yes_sub_title LIKE ")
-                .push_bind(pattern)
-                .push(" ESCAPE '\\')");
-        }
-        qb.push(" ORDER BY ticker LIMIT ")
-            .push_bind(i64::from(query.limit))
-            .push(" OFFSET ")
-            .push_bind(i64::from(query.offset));
+        push_market_filter(&mut qb, scope_id, query)?;
+        let direction = if query.descending { "DESC" } else { "ASC" };
+        qb.push(format!(
+            " ORDER BY {} {direction}, m.ticker ASC LIMIT ",
+            query.order.column()
+        ))
+        .push_bind(i64::from(query.limit))
+        .push(" OFFSET ")
+        .push_bind(i64::from(query.offset));
         let raw: Vec<RawMarket> = qb
             .build_query_as()
             .fetch_all(&self.reader)
@@ -176,6 +223,160 @@ impl Store {
             .map_err(db_err("markets", "listing cached markets"))?;
         raw.into_iter().map(CachedMarket::try_from).collect()
     }
+
+    /// How many cached markets match `query` (its sort and page ignored): the pager's
+    /// total.
+    ///
+    /// # Errors
+    /// [`StoreError::Query`].
+    pub async fn count_cached_markets(
+        &self,
+        scope: &Scope,
+        query: &MarketQuery,
+    ) -> StoreResult<u64> {
+        let Some(scope_id) = self.existing_scope_id(scope).await? else {
+            return Ok(0);
+        };
+        let mut qb = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+        push_market_filter(&mut qb, scope_id, query)?;
+        let count: i64 = qb
+            .build_query_scalar()
+            .fetch_one(&self.reader)
+            .await
+            .map_err(db_err("markets", "counting cached markets"))?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    /// Caches the events of listed markets (title, series, category), replacing what was
+    /// cached for them, in one transaction.
+    ///
+    /// # Errors
+    /// [`StoreError::Query`].
+    pub async fn upsert_events(
+        &self,
+        scope: &Scope,
+        events: &[EventInfo],
+        fetched_at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let scope_id = self.scope_id(scope).await?;
+        let fetched_ms = to_ms(fetched_at);
+        let mut tx = self
+            .writer
+            .begin()
+            .await
+            .map_err(db_err("market_events", "starting a batch"))?;
+        for chunk in events.chunks(100) {
+            let mut qb = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO market_events \
+                 (scope_id, event_ticker, series_ticker, category, title, fetched_ms) ",
+            );
+            qb.push_values(chunk, |mut b, e| {
+                b.push_bind(scope_id)
+                    .push_bind(e.event_ticker.as_str())
+                    .push_bind(e.series_ticker.as_str())
+                    .push_bind(e.category.as_deref())
+                    .push_bind(e.title.as_str())
+                    .push_bind(fetched_ms);
+            });
+            qb.push(
+                " ON CONFLICT (scope_id, event_ticker) DO UPDATE SET \
+                 series_ticker = excluded.series_ticker, category = excluded.category, \
+                 title = excluded.title, fetched_ms = excluded.fetched_ms",
+            );
+            qb.build()
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err("market_events", "writing events"))?;
+        }
+        tx.commit()
+            .await
+            .map_err(db_err("market_events", "committing a batch"))?;
+        self.wrote(events.len());
+        Ok(())
+    }
+
+    /// When the oldest cached market of `scope` was fetched; `None` with an empty cache.
+    ///
+    /// # Errors
+    /// [`StoreError::Query`] or [`StoreError::Decode`].
+    pub async fn oldest_cached_market(&self, scope: &Scope) -> StoreResult<Option<OffsetDateTime>> {
+        let Some(scope_id) = self.existing_scope_id(scope).await? else {
+            return Ok(None);
+        };
+        let oldest: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(fetched_ms) FROM markets WHERE scope_id = ?")
+                .bind(scope_id)
+                .fetch_one(&self.reader)
+                .await
+                .map_err(db_err("markets", "reading the cache age"))?;
+        oldest
+            .map(|ms| crate::rows::from_ms("markets", "fetched_ms", ms))
+            .transpose()
+    }
+}
+
+/// ` FROM … WHERE …` of a market listing.
+fn push_market_filter(
+    qb: &mut QueryBuilder<'_, Sqlite>,
+    scope_id: i64,
+    query: &MarketQuery,
+) -> StoreResult<()> {
+    qb.push(market::FROM_MARKETS);
+    qb.push(" WHERE m.scope_id = ").push_bind(scope_id);
+    if let Some(event) = &query.event_ticker {
+        qb.push(" AND m.event_ticker = ").push_bind(event.clone());
+    }
+    if let Some(status) = query.status {
+        qb.push(" AND m.status = ").push_bind(status.as_str());
+    }
+    if let Some(series) = &query.series_ticker {
+        qb.push(" AND e.series_ticker = ").push_bind(series.clone());
+    }
+    if let Some(category) = &query.category {
+        qb.push(" AND e.category = ").push_bind(category.clone());
+    }
+    if let Some(tickers) = &query.tickers {
+        let list = serde_json::to_string(tickers).map_err(|e| StoreError::Encode {
+            what: "market tickers",
+            reason: e.to_string(),
+        })?;
+        qb.push(" AND m.ticker IN (SELECT value FROM json_each(")
+            .push_bind(list)
+            .push("))");
+    }
+    if let Some(from) = query.closing.from {
+        qb.push(" AND m.close_ms >= ").push_bind(to_ms(from));
+    }
+    if let Some(until) = query.closing.until {
+        qb.push(" AND m.close_ms <= ").push_bind(to_ms(until));
+    }
+    if let Some(text) = query.text.as_deref().filter(|t| !t.trim().is_empty()) {
+        let pattern = like_pattern(text.trim());
+        qb.push(" AND (");
+        for (i, column) in [
+            "m.ticker",
+            "m.title",
+            "m.yes_sub_title",
+            "json_extract(m.json, '$.no_sub_title')",
+            "e.title",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if i > 0 {
+                qb.push(" OR ");
+            }
+            qb.push(column)
+                .push(" LIKE ")
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '\\'");
+        }
+        qb.push(")");
+    }
+    Ok(())
 }
 
 /// Revisions of the cached markets among `values`, read inside the write transaction.

@@ -23,6 +23,11 @@ pub(crate) const INSERT_COLUMNS: &[&str] = &[
     "updated_ms",
     "fetched_ms",
     "json",
+    "volume",
+    "volume_24h",
+    "open_interest",
+    "last_price",
+    "change_24h",
 ];
 
 /// Columns whose change counts as an update (everything but the key and `fetched_ms`,
@@ -35,10 +40,21 @@ pub(crate) const CONTENT_COLUMNS: &[&str] = &[
     "close_ms",
     "updated_ms",
     "json",
+    "volume",
+    "volume_24h",
+    "open_interest",
+    "last_price",
+    "change_24h",
 ];
 
-/// Columns read back, matching [`RawMarket`].
-pub(crate) const SELECT_COLUMNS: &str = "json, fetched_ms";
+/// Columns read back, matching [`RawMarket`]: the market (`m`) and its event (`e`,
+/// see [`FROM_MARKETS`]).
+pub(crate) const SELECT_COLUMNS: &str =
+    "m.json, m.fetched_ms, e.title AS event_title, e.series_ticker, e.category";
+
+/// The markets with their cached events (absent until the event is fetched).
+pub(crate) const FROM_MARKETS: &str = " FROM markets m LEFT JOIN market_events e \
+     ON e.scope_id = m.scope_id AND e.event_ticker = m.event_ticker";
 
 /// A market ready to bind: the JSON is produced up front so a serialisation failure stops
 /// the batch before anything is written.
@@ -86,7 +102,12 @@ pub(crate) fn bind<'q>(
         .push_bind(to_ms(m.close_time))
         .push_bind(to_ms(m.updated_time))
         .push_bind(fetched_ms)
-        .push_bind(v.json.as_str());
+        .push_bind(v.json.as_str())
+        .push_bind(m.volume_fp.units())
+        .push_bind(m.volume_24h_fp.units())
+        .push_bind(m.open_interest_fp.units())
+        .push_bind(m.last_price_dollars.units())
+        .push_bind(m.last_price_dollars.units() - m.previous_price_dollars.units());
 }
 
 /// A market from the offline cache, with when it was last fetched (for the stale badge).
@@ -96,6 +117,12 @@ pub struct CachedMarket {
     pub market: Market,
     /// When it was last fetched.
     pub fetched_at: OffsetDateTime,
+    /// The event's title, once the event is cached.
+    pub event_title: Option<String>,
+    /// The event's series, once the event is cached.
+    pub series_ticker: Option<String>,
+    /// The series' category, when known.
+    pub category: Option<String>,
 }
 
 /// `markets` as SQLite returns it, before checking.
@@ -103,6 +130,9 @@ pub struct CachedMarket {
 pub(crate) struct RawMarket {
     json: String,
     fetched_ms: i64,
+    event_title: Option<String>,
+    series_ticker: Option<String>,
+    category: Option<String>,
 }
 
 impl TryFrom<RawMarket> for CachedMarket {
@@ -113,6 +143,9 @@ impl TryFrom<RawMarket> for CachedMarket {
             market: serde_json::from_str(&r.json)
                 .map_err(|e| decode(TABLE, "json", e.to_string()))?,
             fetched_at: from_ms(TABLE, "fetched_ms", r.fetched_ms)?,
+            event_title: r.event_title,
+            series_ticker: r.series_ticker,
+            category: r.category,
         })
     }
 }

@@ -5,6 +5,7 @@ mod harness;
 
 mod export;
 mod history;
+mod markets;
 mod open;
 mod pnl;
 mod portfolio;

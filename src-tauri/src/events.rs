@@ -1,0 +1,91 @@
+//! The app-wide event stream: each session's core events, in the UI's shape, published
+//! on the [`Bus`] (tray, notifications) and sent to every window that subscribed.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use desk_core::Session;
+use desk_core::ipc_view::EventMapper;
+use tauri::ipc::Channel;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::bus::Bus;
+
+/// The windows' event channels, by window label: a new subscription of a window replaces
+/// its old one (a reloaded page).
+#[derive(Default)]
+pub struct Subscribers {
+    channels: Mutex<HashMap<String, Channel<ipc::AppEvent>>>,
+}
+
+impl std::fmt::Debug for Subscribers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let windows: Vec<String> = self.lock().keys().cloned().collect();
+        f.debug_struct("Subscribers")
+            .field("windows", &windows)
+            .finish()
+    }
+}
+
+impl Subscribers {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Channel<ipc::AppEvent>>> {
+        self.channels.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Sends every later event to `channel` for window `label`.
+    pub fn subscribe(&self, label: &str, channel: Channel<ipc::AppEvent>) {
+        self.lock().insert(label.to_owned(), channel);
+    }
+
+    /// Forgets window `label` (it closed).
+    pub fn remove(&self, label: &str) {
+        self.lock().remove(label);
+    }
+
+    /// Sends `event` to every window; a channel that fails (window gone) is dropped.
+    pub fn send(&self, event: &ipc::AppEvent) {
+        self.lock()
+            .retain(|label, channel| match channel.send(event.clone()) {
+                Ok(()) => true,
+                Err(e) => {
+                    tracing::debug!(window = %label, error = %e, "event channel closed");
+                    false
+                }
+            });
+    }
+}
+
+/// How long ago the exchange last sent anything.
+///
+/// Core does not report the feed's last-message time yet (it is coming on branch
+/// `core-followup`); until it does, connection events carry `None`.
+pub(crate) fn last_message_age_ms(_session: &Session) -> Option<u64> {
+    None
+}
+
+/// Forwards `session`'s events until the session is gone.
+pub fn forward(session: &Arc<Session>, bus: Arc<Bus>, subscribers: Arc<Subscribers>) {
+    let mut events = session.events();
+    let weak = Arc::downgrade(session);
+    tauri::async_runtime::spawn(async move {
+        let mut mapper = EventMapper::new();
+        loop {
+            let event = match events.recv().await {
+                Ok(event) => event,
+                Err(RecvError::Lagged(missed)) => {
+                    tracing::warn!(missed, "the event forwarder fell behind");
+                    continue;
+                }
+                Err(RecvError::Closed) => return,
+            };
+            let age = match weak.upgrade() {
+                Some(session) => last_message_age_ms(&session),
+                None => return,
+            };
+            for ui_event in mapper.map(&event, age) {
+                bus.publish(ui_event.clone());
+                subscribers.send(&ui_event);
+            }
+        }
+    });
+}
