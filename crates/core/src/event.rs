@@ -27,6 +27,11 @@ pub enum AppEvent {
     Order(OrderEvent),
     /// A fill was recorded for the first time (as stored), and how it arrived.
     Fill(FillEvent),
+    /// The first catch-up of a key imported the account's existing history: stored, and
+    /// announced by this one summary instead of an event per fill and order (so a long
+    /// history never makes a receiver lag). The shell re-reads open pages and does not
+    /// notify.
+    HistoryImported(HistoryImport),
     /// A position changed.
     Position(PositionEvent),
     /// Balance or portfolio value changed.
@@ -53,11 +58,19 @@ pub struct FillEvent {
 pub enum FillOrigin {
     /// Live from the WebSocket (or the read-back after our own order).
     Live,
-    /// From a catch-up: it happened while the session was not connected.
+    /// From a catch-up: it happened while the session was not connected. (The history a
+    /// key's first catch-up imports is not announced fill by fill: see
+    /// [`AppEvent::HistoryImported`].)
     CatchUp,
-    /// From the first catch-up of an empty store: history being imported (the shell
-    /// should not notify for these).
-    History,
+}
+
+/// What a bulk history import stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HistoryImport {
+    /// Fills stored for the first time.
+    pub fills: usize,
+    /// Orders stored for the first time or changed.
+    pub orders: usize,
 }
 
 /// Where the session stands with the exchange.

@@ -5,6 +5,7 @@
 mod archive;
 mod embedded;
 mod harness;
+mod import;
 mod live;
 mod offline;
 mod orders;
