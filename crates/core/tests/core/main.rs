@@ -7,6 +7,7 @@ mod embedded;
 mod harness;
 mod import;
 mod live;
+mod malformed;
 mod offline;
 mod orders;
 mod paper;
