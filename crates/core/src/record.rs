@@ -82,7 +82,7 @@ async fn store_orders(
     for row in rows {
         let order = Order::from(row);
         resolve_pending(shared, &order);
-        crate::orders::confirmed(shared, &order);
+        crate::orders::confirmed(shared, &order).await;
         if announce {
             shared.emit(AppEvent::Order(OrderEvent::Stored(Box::new(order))));
         }

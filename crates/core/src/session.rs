@@ -72,7 +72,12 @@ impl Session {
             }
         };
         let simulator = endpoint.simulator.take();
-        match Self::start(config, store.clone(), endpoint) {
+        let scope = Scope::new(
+            config.environment.store_environment(),
+            endpoint.credentials.key_id.clone(),
+        );
+        let unconfirmed = crate::orders::restore_unconfirmed(&store, &scope).await;
+        match Self::start(config, store.clone(), endpoint, unconfirmed) {
             Ok(session) => {
                 *session
                     .simulator
@@ -94,6 +99,7 @@ impl Session {
         config: SessionConfig,
         store: Store,
         endpoint: exchange::Endpoint,
+        unconfirmed: Vec<crate::event::UnconfirmedOrder>,
     ) -> Result<Self, CoreError> {
         let tuning = config.tuning;
         let tier = tuning.tier.unwrap_or(match config.environment {
@@ -130,6 +136,8 @@ impl Session {
             events,
             config.production_confirmed,
         ));
+        // Held before any task runs, so the first catch-up settles them.
+        crate::orders::adopt(&shared, unconfirmed);
         let now = shared.status_now();
         shared.emit(AppEvent::Connection(ConnectionStatus {
             state: now.connection,
