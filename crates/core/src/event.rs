@@ -6,6 +6,8 @@
 //! the write changed something, so a fill seen on the WebSocket and again during a REST
 //! catch-up produces exactly one [`AppEvent::Fill`].
 
+use std::time::Duration;
+
 use kalshi::model::fill::Fill;
 use kalshi::model::market::Market;
 use kalshi::model::order::Order;
@@ -82,6 +84,10 @@ pub struct ConnectionStatus {
     /// connection was lost: data shown is the store's, possibly stale, and orders are
     /// refused. Cleared by the next successful catch-up.
     pub offline: bool,
+    /// How long ago the feed last heard from the exchange (any frame, pings included), as
+    /// of the event; `None` before the first. The shell keeps counting from here
+    /// ("connected · 2 s"); see `Session::last_message_age`.
+    pub last_message_age: Option<Duration>,
 }
 
 /// The life of one order as the UI tracks it, keyed by `client_order_id`.

@@ -142,6 +142,7 @@ impl Session {
         shared.emit(AppEvent::Connection(ConnectionStatus {
             state: now.connection,
             offline: now.offline,
+            last_message_age: shared.link.feed.last_message_age(),
         }));
         // An early balance (and an early, clear error if the exchange refuses the key)
         // instead of waiting for the WebSocket.
@@ -268,6 +269,19 @@ impl Session {
     /// first catch-up.
     pub fn status_watch(&self) -> watch::Receiver<SessionStatus> {
         self.shared.status()
+    }
+
+    /// When the live feed last heard from the exchange: any message, pings included (Kalshi
+    /// pings every 10 s), or a new connection. `None` before the first. It stops moving
+    /// while the socket is down; with [`SessionStatus::connection`] it makes the status
+    /// bar's "connected · 2 s".
+    pub fn last_message_at(&self) -> Option<std::time::Instant> {
+        self.shared.link.feed.last_message_at()
+    }
+
+    /// How long ago [`Session::last_message_at`] was.
+    pub fn last_message_age(&self) -> Option<Duration> {
+        self.shared.link.feed.last_message_age()
     }
 
     /// True while the session has not caught up with the exchange since it opened or since

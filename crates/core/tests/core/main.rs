@@ -5,6 +5,7 @@
 mod archive;
 mod embedded;
 mod harness;
+mod heard;
 mod import;
 mod live;
 mod malformed;
