@@ -6,6 +6,8 @@
 //! the write changed something, so a fill seen on the WebSocket and again during a REST
 //! catch-up produces exactly one [`AppEvent::Fill`].
 
+use std::time::Duration;
+
 use kalshi::model::fill::Fill;
 use kalshi::model::market::Market;
 use kalshi::model::order::Order;
@@ -27,6 +29,11 @@ pub enum AppEvent {
     Order(OrderEvent),
     /// A fill was recorded for the first time (as stored), and how it arrived.
     Fill(FillEvent),
+    /// The first catch-up of a key imported the account's existing history: stored, and
+    /// announced by this one summary instead of an event per fill and order (so a long
+    /// history never makes a receiver lag). The shell re-reads open pages and does not
+    /// notify.
+    HistoryImported(HistoryImport),
     /// A position changed.
     Position(PositionEvent),
     /// Balance or portfolio value changed.
@@ -53,11 +60,19 @@ pub struct FillEvent {
 pub enum FillOrigin {
     /// Live from the WebSocket (or the read-back after our own order).
     Live,
-    /// From a catch-up: it happened while the session was not connected.
+    /// From a catch-up: it happened while the session was not connected. (The history a
+    /// key's first catch-up imports is not announced fill by fill: see
+    /// [`AppEvent::HistoryImported`].)
     CatchUp,
-    /// From the first catch-up of an empty store: history being imported (the shell
-    /// should not notify for these).
-    History,
+}
+
+/// What a bulk history import stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HistoryImport {
+    /// Fills stored for the first time.
+    pub fills: usize,
+    /// Orders stored for the first time or changed.
+    pub orders: usize,
 }
 
 /// Where the session stands with the exchange.
@@ -69,6 +84,10 @@ pub struct ConnectionStatus {
     /// connection was lost: data shown is the store's, possibly stale, and orders are
     /// refused. Cleared by the next successful catch-up.
     pub offline: bool,
+    /// How long ago the feed last heard from the exchange (any frame, pings included), as
+    /// of the event; `None` before the first. The shell keeps counting from here
+    /// ("connected · 2 s"); see `Session::last_message_age`.
+    pub last_message_age: Option<Duration>,
 }
 
 /// The life of one order as the UI tracks it, keyed by `client_order_id`.

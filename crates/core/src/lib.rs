@@ -43,8 +43,8 @@ pub use credentials::{CredentialError, CredentialStore, MemoryCredentialStore, S
 pub use environment::DeskEnvironment;
 pub use error::{AppError, CoreError, ErrorCode, OrderRejection};
 pub use event::{
-    AppEvent, BalanceUpdate, ConnectionStatus, FillEvent, FillOrigin, OrderEvent, PendingOrder,
-    PositionEvent, SyncSummary, UnconfirmedOrder,
+    AppEvent, BalanceUpdate, ConnectionStatus, FillEvent, FillOrigin, HistoryImport, OrderEvent,
+    PendingOrder, PositionEvent, SyncSummary, UnconfirmedOrder,
 };
 pub use exchange::reset_paper_account;
 pub use orders::{CancelAllReport, Decrease, OrderTicket, PlacedOrder};

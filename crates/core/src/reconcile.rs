@@ -18,7 +18,7 @@ use time::OffsetDateTime;
 use tokio::sync::watch;
 
 use crate::error::CoreError;
-use crate::event::{AppEvent, FillOrigin, SyncSummary};
+use crate::event::{AppEvent, FillOrigin, HistoryImport, SyncSummary};
 use crate::portfolio;
 use crate::record;
 use crate::shared::Shared;
@@ -41,25 +41,36 @@ const MAX_RETRY: Duration = Duration::from_secs(30);
 /// Failures in a row before the person is told (retryable ones; others at once).
 const TELL_AFTER: u32 = 3;
 
-/// One full catch-up.
+/// One full catch-up. A key's first one imports the account's history, announced by one
+/// [`AppEvent::HistoryImported`] (also when a later step fails: what it stored stays).
 pub(crate) async fn catch_up(shared: &Shared) -> Result<SyncSummary, CoreError> {
-    let new_fills = sync_fills(shared).await?;
-    let changed_orders = sync_orders(shared).await?;
+    let mut import = HistoryImport::default();
+    let result = steps(shared, &mut import).await;
+    if import != HistoryImport::default() {
+        tracing::info!(?import, "imported the account's history");
+        shared.emit(AppEvent::HistoryImported(import));
+    }
+    let summary = result?;
+    tracing::info!(?summary, "caught up with the exchange");
+    Ok(summary)
+}
+
+async fn steps(shared: &Shared, import: &mut HistoryImport) -> Result<SyncSummary, CoreError> {
+    let new_fills = sync_fills(shared, import).await?;
+    let changed_orders = sync_orders(shared, import).await?;
     let changed_settlements = sync_settlements(shared).await?;
     let changed_positions = portfolio::refresh(shared).await?;
     if let Err(e) = portfolio::snapshot(shared, false).await {
         // Not worth failing the catch-up: the snapshot stays owed and is retried.
         tracing::warn!(error = %e, "portfolio snapshot after a catch-up failed");
     }
-    let summary = SyncSummary {
+    Ok(SyncSummary {
         new_fills,
         changed_orders,
         changed_positions,
         changed_settlements,
         at: OffsetDateTime::now_utc(),
-    };
-    tracing::info!(?summary, "caught up with the exchange");
-    Ok(summary)
+    })
 }
 
 /// Runs a catch-up whenever woken; retries a failing one with backoff until it succeeds,
@@ -142,19 +153,18 @@ async fn set_cursor(shared: &Shared, stream: &str, secs: i64) -> Result<(), Core
     Ok(())
 }
 
-/// Fills since the cursor; returns how many were new. The first sync of a key also
-/// imports the fills Kalshi has moved to its historical archive.
-async fn sync_fills(shared: &Shared) -> Result<usize, CoreError> {
+/// Fills since the cursor; returns how many were new. The first sync of a key (no
+/// cursor: the account's history arriving in an empty store) also imports the fills
+/// Kalshi has moved to its historical archive, and announces none of them one by one
+/// (they are counted in `import`).
+async fn sync_fills(shared: &Shared, import: &mut HistoryImport) -> Result<usize, CoreError> {
     let cursor = cursor(shared, FILLS).await?;
-    // Without a cursor, this is the account's history arriving in an empty store.
-    let origin = if cursor.is_some() {
-        FillOrigin::CatchUp
-    } else {
-        FillOrigin::History
-    };
+    let first = cursor.is_none();
     let mut new = 0;
-    if cursor.is_none() {
-        new += import_archived_fills(shared).await?;
+    if first {
+        let archived = import_archived_fills(shared).await?;
+        import.fills += archived;
+        new += archived;
     }
     let params = GetFillsParams {
         min_ts: since(shared, cursor),
@@ -176,7 +186,13 @@ async fn sync_fills(shared: &Shared) -> Result<usize, CoreError> {
             .filter_map(|f| f.created_time.map(OffsetDateTime::unix_timestamp).or(f.ts))
             .max();
         newest = newest.max(page_newest);
-        new += record::fills(shared, &fills, origin).await?;
+        if first {
+            let imported = record::import_fills(shared, &fills).await?;
+            import.fills += imported;
+            new += imported;
+        } else {
+            new += record::fills(shared, &fills, FillOrigin::CatchUp).await?;
+        }
     }
     // Always recorded once synced (0 = "synced, no fills yet"), so later fills are never
     // mistaken for a history import.
@@ -204,7 +220,7 @@ async fn import_archived_fills(shared: &Shared) -> Result<usize, CoreError> {
             Some(fills) => fills,
             None => break,
         };
-        new += record::fills(shared, &fills, FillOrigin::History).await?;
+        new += record::import_fills(shared, &fills).await?;
     }
     Ok(new)
 }
@@ -228,7 +244,7 @@ async fn import_archived_orders(shared: &Shared) -> Result<usize, CoreError> {
             Some(orders) => orders,
             None => break,
         };
-        changed += record::orders(shared, &orders).await?;
+        changed += record::import_orders(shared, &orders).await?;
     }
     Ok(changed)
 }
@@ -247,14 +263,18 @@ fn archive_page<T>(page: Vec<Result<T, kalshi::rest::Error>>) -> Result<Option<V
 
 /// Orders created since the cursor, every resting order, and stored resting orders the
 /// exchange no longer lists as resting; returns how many changed. The first sync of a key
-/// also imports the orders Kalshi has moved to its historical archive.
-async fn sync_orders(shared: &Shared) -> Result<usize, CoreError> {
+/// also imports the orders Kalshi has moved to its historical archive, and announces none
+/// of its orders one by one (they are counted in `import`).
+async fn sync_orders(shared: &Shared, import: &mut HistoryImport) -> Result<usize, CoreError> {
     let client = &shared.link.client;
     let cursor = cursor(shared, ORDERS).await?;
+    let first = cursor.is_none();
     let mut seen = HashSet::new();
     let mut changed = 0;
-    if cursor.is_none() {
-        changed += import_archived_orders(shared).await?;
+    if first {
+        let archived = import_archived_orders(shared).await?;
+        import.orders += archived;
+        changed += archived;
     }
 
     let recent = GetOrdersParams {
@@ -272,7 +292,7 @@ async fn sync_orders(shared: &Shared) -> Result<usize, CoreError> {
             .max();
         newest = newest.max(page_newest);
         seen.extend(orders.iter().map(|o| o.order_id.clone()));
-        changed += record::orders(shared, &orders).await?;
+        changed += listed_orders(shared, &orders, first.then_some(&mut *import)).await?;
     }
 
     let resting = GetOrdersParams {
@@ -284,14 +304,30 @@ async fn sync_orders(shared: &Shared) -> Result<usize, CoreError> {
     while let Some(page) = pages.next().await {
         let orders = page.into_iter().collect::<Result<Vec<_>, _>>()?;
         seen.extend(orders.iter().map(|o| o.order_id.clone()));
-        changed += record::orders(shared, &orders).await?;
+        changed += listed_orders(shared, &orders, first.then_some(&mut *import)).await?;
     }
 
     changed += check_vanished(shared, &seen).await?;
-    if let Some(secs) = newest {
-        set_cursor(shared, ORDERS, secs).await?;
-    }
+    // Always recorded once synced (0 = "synced, no orders yet"), so a later order is never
+    // mistaken for a history import.
+    set_cursor(shared, ORDERS, newest.unwrap_or(0)).await?;
     Ok(changed)
+}
+
+/// Stores listed orders: announced one by one, or counted in `import` during a first sync.
+async fn listed_orders(
+    shared: &Shared,
+    orders: &[Order],
+    import: Option<&mut HistoryImport>,
+) -> Result<usize, CoreError> {
+    match import {
+        Some(import) => {
+            let n = record::import_orders(shared, orders).await?;
+            import.orders += n;
+            Ok(n)
+        }
+        None => record::orders(shared, orders).await,
+    }
 }
 
 /// Stored orders still marked resting that no listing above returned: each is read by id;

@@ -2,6 +2,10 @@
 //! idempotent upserts and emits an event only for what the write reported as new or
 //! changed. Every path (WebSocket, REST catch-up, read-back after an order) goes through
 //! here, which is what makes each fill appear exactly once.
+//!
+//! A bulk history import (the first catch-up of a key) stores through the same upserts
+//! but announces nothing row by row: its caller emits one [`AppEvent::HistoryImported`],
+//! so thousands of old fills never flood the event channel and make live receivers lag.
 
 use std::collections::HashSet;
 
@@ -13,6 +17,22 @@ use time::OffsetDateTime;
 use crate::error::CoreError;
 use crate::event::{AppEvent, FillEvent, FillOrigin, OrderEvent};
 use crate::shared::Shared;
+
+/// Stores imported history fills without announcing them one by one (see the module
+/// docs). Returns how many were new.
+pub(crate) async fn import_fills(shared: &Shared, fills: &[Fill]) -> Result<usize, CoreError> {
+    if fills.is_empty() {
+        return Ok(0);
+    }
+    let report = shared.store.upsert_fills(&shared.scope, fills).await?;
+    Ok(report.inserted.len())
+}
+
+/// Stores imported history orders without announcing them one by one; a pending or
+/// unconfirmed order among them is still settled. Returns how many were new or changed.
+pub(crate) async fn import_orders(shared: &Shared, orders: &[Order]) -> Result<usize, CoreError> {
+    store_orders(shared, orders, false).await
+}
 
 /// Stores `fills`; emits [`AppEvent::Fill`] for each one stored for the first time.
 /// Returns how many were new.
@@ -46,6 +66,14 @@ pub(crate) async fn fills(
 /// missing fields filled from what was stored, never a version the newer-wins rule
 /// refused). Returns how many.
 pub(crate) async fn orders(shared: &Shared, orders: &[Order]) -> Result<usize, CoreError> {
+    store_orders(shared, orders, true).await
+}
+
+async fn store_orders(
+    shared: &Shared,
+    orders: &[Order],
+    announce: bool,
+) -> Result<usize, CoreError> {
     if orders.is_empty() {
         return Ok(0);
     }
@@ -54,8 +82,10 @@ pub(crate) async fn orders(shared: &Shared, orders: &[Order]) -> Result<usize, C
     for row in rows {
         let order = Order::from(row);
         resolve_pending(shared, &order);
-        crate::orders::confirmed(shared, &order);
-        shared.emit(AppEvent::Order(OrderEvent::Stored(Box::new(order))));
+        crate::orders::confirmed(shared, &order).await;
+        if announce {
+            shared.emit(AppEvent::Order(OrderEvent::Stored(Box::new(order))));
+        }
     }
     Ok(changed)
 }

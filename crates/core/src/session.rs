@@ -72,7 +72,12 @@ impl Session {
             }
         };
         let simulator = endpoint.simulator.take();
-        match Self::start(config, store.clone(), endpoint) {
+        let scope = Scope::new(
+            config.environment.store_environment(),
+            endpoint.credentials.key_id.clone(),
+        );
+        let unconfirmed = crate::orders::restore_unconfirmed(&store, &scope).await;
+        match Self::start(config, store.clone(), endpoint, unconfirmed) {
             Ok(session) => {
                 *session
                     .simulator
@@ -94,6 +99,7 @@ impl Session {
         config: SessionConfig,
         store: Store,
         endpoint: exchange::Endpoint,
+        unconfirmed: Vec<crate::event::UnconfirmedOrder>,
     ) -> Result<Self, CoreError> {
         let tuning = config.tuning;
         let tier = tuning.tier.unwrap_or(match config.environment {
@@ -130,10 +136,13 @@ impl Session {
             events,
             config.production_confirmed,
         ));
+        // Held before any task runs, so the first catch-up settles them.
+        crate::orders::adopt(&shared, unconfirmed);
         let now = shared.status_now();
         shared.emit(AppEvent::Connection(ConnectionStatus {
             state: now.connection,
             offline: now.offline,
+            last_message_age: shared.link.feed.last_message_age(),
         }));
         // An early balance (and an early, clear error if the exchange refuses the key)
         // instead of waiting for the WebSocket.
@@ -260,6 +269,19 @@ impl Session {
     /// first catch-up.
     pub fn status_watch(&self) -> watch::Receiver<SessionStatus> {
         self.shared.status()
+    }
+
+    /// When the live feed last heard from the exchange: any message, pings included (Kalshi
+    /// pings every 10 s), or a new connection. `None` before the first. It stops moving
+    /// while the socket is down; with [`SessionStatus::connection`] it makes the status
+    /// bar's "connected · 2 s".
+    pub fn last_message_at(&self) -> Option<std::time::Instant> {
+        self.shared.link.feed.last_message_at()
+    }
+
+    /// How long ago [`Session::last_message_at`] was.
+    pub fn last_message_age(&self) -> Option<Duration> {
+        self.shared.link.feed.last_message_age()
     }
 
     /// True while the session has not caught up with the exchange since it opened or since

@@ -200,6 +200,7 @@ impl Shared {
                 emit = Some(ConnectionStatus {
                     state: s.connection.clone(),
                     offline: s.offline,
+                    last_message_age: self.link.feed.last_message_age(),
                 });
             }
             true

@@ -46,8 +46,8 @@ struct Cli {
     #[arg(long, default_value = "10000", value_parser = parse_balance)]
     balance: Money,
     /// A fault to inject: drop-ws-every=SECS, skip-seq-every=N, delay=MS, 429=SHARE,
-    /// 500=SHARE, 503=SHARE, refuse-ws=SECS, refuse-private, refuse-market=TICKER, paused.
-    /// Repeatable; also settable at run time with POST /_sim/faults.
+    /// 500=SHARE, 503=SHARE, refuse-ws=SECS, refuse-private, refuse-market=TICKER, paused,
+    /// corrupt-private=N. Repeatable; also settable at run time with POST /_sim/faults.
     #[arg(long = "fault", value_name = "KIND[=VALUE]")]
     faults: Vec<String>,
     /// Accepted clock difference of signed request timestamps, in milliseconds.

@@ -40,6 +40,7 @@ mod settings;
 mod settlements;
 mod snapshots;
 mod tickers;
+mod unconfirmed;
 
 pub use cursors::SyncCursor;
 pub use db::Store;
@@ -58,3 +59,4 @@ pub use rows::settlement::SettlementRow;
 pub use rows::snapshot::{NewSnapshot, PortfolioPoint, SnapshotRow};
 pub use scope::{Environment, Scope};
 pub use snapshots::Resolution;
+pub use unconfirmed::UnconfirmedRow;

@@ -4,6 +4,7 @@
 //! WebSocket (which may be down) to learn the outcome.
 
 mod cancel_all;
+mod persisted;
 mod ticket;
 mod unconfirmed;
 pub(crate) mod validate;
@@ -19,8 +20,9 @@ use time::OffsetDateTime;
 
 pub use cancel_all::CancelAllReport;
 pub use kalshi::model::order_entry::Decrease;
+pub(crate) use persisted::restore as restore_unconfirmed;
 pub use ticket::OrderTicket;
-pub(crate) use unconfirmed::{Unconfirmed, confirmed, settle_all};
+pub(crate) use unconfirmed::{Unconfirmed, adopt, confirmed, settle_all};
 
 use crate::error::{AppError, CoreError, OrderRejection};
 use crate::event::{AppEvent, OrderEvent, PendingOrder};

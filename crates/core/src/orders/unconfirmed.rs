@@ -6,14 +6,15 @@
 //! the market's orders without it, and it becomes [`OrderEvent::NotPlaced`]. A retry
 //! re-sends the same ticket under the same id, which the exchange refuses to place twice.
 //!
-//! Held in memory only: after a restart the catch-up stores such an order if it exists,
-//! and one that does not is simply gone.
+//! Held in memory and in the store (see [`super::persisted`]): a session opened after a
+//! restart restores them, and its first catch-up settles them by the same rules (the
+//! lookup is made after the restart, so after any create of the old session returned).
 
 use kalshi::model::order::Order;
 use kalshi::rest::Error as RestError;
 use time::OffsetDateTime;
 
-use super::{PlacedOrder, create_request, read_back};
+use super::{PlacedOrder, create_request, persisted, read_back};
 use crate::error::{AppError, CoreError, exchange_error};
 use crate::event::{AppEvent, OrderEvent, PendingOrder, UnconfirmedOrder};
 use crate::record;
@@ -76,7 +77,7 @@ impl Session {
             .await?
         {
             let order = Order::from(row);
-            confirmed(shared, &order);
+            confirmed(shared, &order).await;
             return Ok(placed(&order));
         }
         let ticket = {
@@ -91,13 +92,13 @@ impl Session {
         let request = match create_request(&ticket, client_order_id) {
             Ok(request) => request,
             Err(e) => {
-                retry_ended(shared, client_order_id, None);
+                retry_ended(shared, client_order_id, None).await;
                 return Err(e);
             }
         };
         match shared.link.client.create_order(&request).await {
             Ok(response) => {
-                if shared.unconfirmed().remove(client_order_id).is_some() {
+                if release(shared, client_order_id).await.is_some() {
                     shared.emit(AppEvent::Order(OrderEvent::Accepted {
                         client_order_id: client_order_id.to_owned(),
                         order_id: response.order_id.clone(),
@@ -115,7 +116,7 @@ impl Session {
             }
             Err(e) if e.code() == Some(ALREADY_EXISTS) => {
                 // The first attempt did place it.
-                retry_ended(shared, client_order_id, None);
+                retry_ended(shared, client_order_id, None).await;
                 match settle(shared, client_order_id).await {
                     Outcome::Placed(order) => Ok(placed(&order)),
                     _ => Err(CoreError::Unconfirmed {
@@ -125,7 +126,7 @@ impl Session {
                 }
             }
             Err(e) if e.outcome_unknown() => {
-                retry_ended(shared, client_order_id, Some(exchange_error(&e)));
+                retry_ended(shared, client_order_id, Some(exchange_error(&e))).await;
                 Err(CoreError::Unconfirmed {
                     client_order_id: client_order_id.to_owned(),
                     source: e,
@@ -133,7 +134,7 @@ impl Session {
             }
             Err(e) => {
                 let error = CoreError::from(e);
-                if shared.unconfirmed().remove(client_order_id).is_some() {
+                if release(shared, client_order_id).await.is_some() {
                     shared.emit(AppEvent::Order(OrderEvent::NotPlaced {
                         client_order_id: client_order_id.to_owned(),
                         error: AppError::from(&error),
@@ -160,6 +161,8 @@ pub(crate) async fn hold(
         error: exchange_error(&error),
     };
     tracing::warn!(%client_order_id, error = %order.error, "order unconfirmed; looking it up");
+    // Stored first, so a restart from here on still knows it.
+    persisted::save(shared, &order).await;
     shared.unconfirmed().insert(
         client_order_id.clone(),
         Unconfirmed {
@@ -215,7 +218,7 @@ async fn settle(shared: &Shared, client_order_id: &str) -> Outcome {
     {
         Ok(Some(row)) => {
             let order = Order::from(row);
-            confirmed(shared, &order);
+            confirmed(shared, &order).await;
             return Outcome::Placed(Box::new(order));
         }
         Ok(None) => {}
@@ -239,19 +242,21 @@ async fn settle(shared: &Shared, client_order_id: &str) -> Outcome {
                 if let Err(e) = record::orders(shared, std::slice::from_ref(&order)).await {
                     tracing::warn!(error = %e, client_order_id, "storing a found order failed");
                 }
-                confirmed(shared, &order);
+                confirmed(shared, &order).await;
                 Outcome::Placed(Box::new(order))
             }
             None => {
-                let mut held = shared.unconfirmed();
-                match held.get(client_order_id) {
-                    Some(u) if !u.retrying => {}
-                    _ => return Outcome::Unknown,
-                }
-                let Some(u) = held.remove(client_order_id) else {
+                let removed = {
+                    let mut held = shared.unconfirmed();
+                    match held.get(client_order_id) {
+                        Some(u) if !u.retrying => held.remove(client_order_id),
+                        _ => None,
+                    }
+                };
+                let Some(u) = removed else {
                     return Outcome::Unknown;
                 };
-                drop(held);
+                persisted::forget(shared, client_order_id).await;
                 tracing::info!(client_order_id, "an unconfirmed order was not placed");
                 shared.emit(AppEvent::Order(OrderEvent::NotPlaced {
                     client_order_id: client_order_id.to_owned(),
@@ -268,15 +273,11 @@ async fn settle(shared: &Shared, client_order_id: &str) -> Outcome {
 }
 
 /// The exchange's `order` carries the id of an unconfirmed order: it was placed.
-pub(crate) fn confirmed(shared: &Shared, order: &Order) {
+pub(crate) async fn confirmed(shared: &Shared, order: &Order) {
     if order.client_order_id.is_empty() {
         return;
     }
-    if shared
-        .unconfirmed()
-        .remove(&order.client_order_id)
-        .is_some()
-    {
+    if release(shared, &order.client_order_id).await.is_some() {
         tracing::info!(client_order_id = %order.client_order_id, order_id = %order.order_id,
             "an unconfirmed order was placed");
         shared.emit(AppEvent::Order(OrderEvent::Accepted {
@@ -288,9 +289,33 @@ pub(crate) fn confirmed(shared: &Shared, order: &Order) {
     }
 }
 
+/// Holds the orders a previous session left unconfirmed (restored from the store); the
+/// first catch-up settles them.
+pub(crate) fn adopt(shared: &Shared, orders: Vec<UnconfirmedOrder>) {
+    let mut held = shared.unconfirmed();
+    for order in orders {
+        held.insert(
+            order.client_order_id.clone(),
+            Unconfirmed {
+                order,
+                retrying: false,
+            },
+        );
+    }
+}
+
+/// Stops holding an order (it settled); `None` if it was not held. Its row goes too.
+async fn release(shared: &Shared, client_order_id: &str) -> Option<Unconfirmed> {
+    let released = shared.unconfirmed().remove(client_order_id);
+    if released.is_some() {
+        persisted::forget(shared, client_order_id).await;
+    }
+    released
+}
+
 /// A retry ended without settling the order: it is held again (announced again with the
 /// new failure, if any).
-fn retry_ended(shared: &Shared, client_order_id: &str, error: Option<AppError>) {
+async fn retry_ended(shared: &Shared, client_order_id: &str, error: Option<AppError>) {
     let again = {
         let mut held = shared.unconfirmed();
         let Some(entry) = held.get_mut(client_order_id) else {
@@ -304,6 +329,7 @@ fn retry_ended(shared: &Shared, client_order_id: &str, error: Option<AppError>) 
         })
     };
     if let Some(order) = again {
+        persisted::save(shared, &order).await;
         shared.emit(AppEvent::Order(OrderEvent::Unconfirmed(order)));
     }
 }

@@ -5,7 +5,10 @@
 mod archive;
 mod embedded;
 mod harness;
+mod heard;
+mod import;
 mod live;
+mod malformed;
 mod offline;
 mod orders;
 mod paper;

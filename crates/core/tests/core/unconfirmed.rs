@@ -2,7 +2,9 @@
 //! client order id into the exchange's order or a definite "not placed", and retried
 //! under the same id so they can never double.
 
-use desk_core::{AppEvent, CoreError, ErrorCode, OrderEvent, OrderTicket, Session};
+use desk_core::{
+    AppEvent, CoreError, ErrorCode, OrderEvent, OrderTicket, Session, UnconfirmedOrder,
+};
 use kalshi::model::Count;
 use kalshi::model::order::BookSide;
 use kalshi_sim::server::FaultPatch;
@@ -220,6 +222,117 @@ async fn retrying_an_unconfirmed_order_never_doubles_it() {
     let again = session.retry_unconfirmed(&cid).await.unwrap();
     assert_eq!(again.order_id, placed.order_id);
     assert_eq!(env.exchange_orders().await.len(), 1);
+    session.close().await;
+    env.sim.shutdown().await;
+}
+
+/// Kills `session` (no close) while `cid` is unconfirmed, and reopens the same database
+/// while the exchange's order listings still fail (so nothing can settle it yet): the
+/// reopened session lists it as the old one held it.
+async fn restart_holding(env: &Env, session: Session, cid: &str) -> (Session, Events) {
+    let held = session.unconfirmed_orders();
+    let rows = session
+        .store()
+        .unconfirmed_orders(session.scope())
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1, "stored while unconfirmed");
+    drop(session);
+    let session = Session::open(env.config()).await.expect("reopens");
+    let events = Events(session.events());
+    // The store keeps times to the millisecond.
+    let ms = |orders: Vec<UnconfirmedOrder>| -> Vec<UnconfirmedOrder> {
+        orders
+            .into_iter()
+            .map(|mut o| {
+                o.sent_at = o
+                    .sent_at
+                    .replace_nanosecond(o.sent_at.millisecond() as u32 * 1_000_000)
+                    .unwrap();
+                o
+            })
+            .collect()
+    };
+    assert_eq!(
+        ms(session.unconfirmed_orders()),
+        ms(held.clone()),
+        "restored as it was"
+    );
+    assert_eq!(held[0].client_order_id, cid);
+    (session, events)
+}
+
+#[tokio::test]
+async fn an_unconfirmed_order_placed_before_a_restart_is_settled_as_placed_after_it() {
+    let env = Env::start().await;
+    env.faults(FaultPatch {
+        refuse_private_subscribe: Some(true),
+        ..FaultPatch::default()
+    });
+    let (session, mut events) = env.open().await;
+    let ticket = ticket(&env).await;
+    env.faults(FaultPatch {
+        lose_replies: ALL_ATTEMPTS,
+        ..lookups_fail(true)
+    });
+    let cid = place_unconfirmed(&session, &mut events, ticket).await;
+    let (session, mut events) = restart_holding(&env, session, &cid).await;
+
+    env.faults(lookups_fail(false));
+    let accepted = events
+        .wait(
+            |e| matches!(e, AppEvent::Order(OrderEvent::Accepted { client_order_id, .. }) if *client_order_id == cid),
+            "the order accepted after the restart",
+        )
+        .await;
+    let AppEvent::Order(OrderEvent::Accepted { order_id, .. }) = accepted else {
+        unreachable!()
+    };
+    assert_eq!(
+        on_exchange(&env, &cid).await,
+        std::slice::from_ref(&order_id)
+    );
+    assert!(session.unconfirmed_orders().is_empty());
+    let rows = session
+        .store()
+        .unconfirmed_orders(session.scope())
+        .await
+        .unwrap();
+    assert!(rows.is_empty(), "its row is gone: {rows:?}");
+    session.close().await;
+    env.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_unconfirmed_order_never_placed_before_a_restart_is_not_placed_after_it() {
+    let env = Env::start().await;
+    let (session, mut events) = env.open().await;
+    let ticket = ticket(&env).await;
+    env.faults(FaultPatch {
+        exchange_paused: Some(true),
+        ..lookups_fail(true)
+    });
+    let cid = place_unconfirmed(&session, &mut events, ticket).await;
+    let (session, mut events) = restart_holding(&env, session, &cid).await;
+
+    env.faults(FaultPatch {
+        exchange_paused: Some(false),
+        ..lookups_fail(false)
+    });
+    events
+        .wait(
+            |e| matches!(e, AppEvent::Order(OrderEvent::NotPlaced { client_order_id, .. }) if *client_order_id == cid),
+            "not placed, by a lookup after the restart",
+        )
+        .await;
+    assert!(on_exchange(&env, &cid).await.is_empty());
+    assert!(session.unconfirmed_orders().is_empty());
+    let rows = session
+        .store()
+        .unconfirmed_orders(session.scope())
+        .await
+        .unwrap();
+    assert!(rows.is_empty(), "its row is gone: {rows:?}");
     session.close().await;
     env.sim.shutdown().await;
 }

@@ -103,6 +103,11 @@ pub struct FaultPatch {
     /// the order was placed).
     #[serde(skip_serializing_if = "is_zero")]
     pub lose_replies: u64,
+    /// One-shot: send this many upcoming private-channel messages (`fill`, `user_order`,
+    /// `market_position`) with their `msg` body replaced by a string, so the client cannot
+    /// decode them (the message type stays readable).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub corrupt_private: u64,
     /// Clear every standing fault before applying the rest of this patch.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub reset: bool,
@@ -119,7 +124,7 @@ pub enum FaultSpecError {
     #[error(
         "unknown fault {0:?}; expected one of drop-ws-every=SECS, skip-seq-every=N, delay=MS, \
          429=SHARE, 500=SHARE, 503=SHARE, refuse-ws=SECS, refuse-private, refuse-market=TICKER, \
-         paused"
+         paused, corrupt-private=N"
     )]
     UnknownKind(String),
     /// The value is missing or does not parse.
@@ -144,7 +149,8 @@ impl FaultPatch {
     /// `500=SHARE`, `503=SHARE` (share of REST requests, 0..=1), `refuse-ws=SECS`
     /// (refuse WS upgrades for the first SECS seconds), `refuse-private` (refuse subscribes
     /// to private channels), `refuse-market=TICKER` (refuse subscribes naming that market;
-    /// repeatable), `paused` (exchange paused).
+    /// repeatable), `paused` (exchange paused), `corrupt-private=N` (send the next N
+    /// private-channel messages undecodable).
     /// `_` and `-` are interchangeable in kinds.
     ///
     /// # Errors
@@ -189,6 +195,7 @@ impl FaultPatch {
                 self.refuse_ws_for_ms = Some(int("whole seconds")?.saturating_mul(1000));
             }
             "paused" => self.exchange_paused = Some(flag()?),
+            "corrupt-private" => self.corrupt_private = int("a message count")?,
             "refuse-private" => self.refuse_private_subscribe = Some(flag()?),
             "refuse-market" => {
                 let ticker = value
@@ -271,6 +278,7 @@ pub struct Faults {
     rng: Mutex<ChaCha8Rng>,
     pending_seq_skips: AtomicU64,
     lost_replies: AtomicU64,
+    private_corruptions: AtomicU64,
     seq_counter: AtomicU64,
     ws_control: broadcast::Sender<WsControl>,
     drop_every: watch::Sender<u64>,
@@ -284,6 +292,7 @@ impl Faults {
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(seed ^ 0x6661_756c_7473)),
             pending_seq_skips: AtomicU64::new(0),
             lost_replies: AtomicU64::new(0),
+            private_corruptions: AtomicU64::new(0),
             seq_counter: AtomicU64::new(0),
             ws_control: broadcast::channel(16).0,
             drop_every: watch::channel(0).0,
@@ -310,6 +319,11 @@ impl Faults {
         if patch.reset {
             self.pending_seq_skips.store(0, Ordering::Relaxed);
             self.lost_replies.store(0, Ordering::Relaxed);
+            self.private_corruptions.store(0, Ordering::Relaxed);
+        }
+        if patch.corrupt_private > 0 {
+            self.private_corruptions
+                .fetch_add(patch.corrupt_private, Ordering::Relaxed);
         }
         if patch.lose_replies > 0 {
             self.lost_replies
@@ -393,6 +407,13 @@ impl Faults {
     /// Whether this state-changing request's reply is to be lost (uses up one).
     pub fn take_lost_reply(&self) -> bool {
         self.lost_replies
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .is_ok()
+    }
+
+    /// Whether this private-channel message is to be sent corrupted (uses up one).
+    pub fn take_private_corruption(&self) -> bool {
+        self.private_corruptions
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
             .is_ok()
     }
@@ -496,6 +517,9 @@ mod tests {
         p.add_spec("refuse_market=KXB-2").unwrap();
         assert_eq!(p.refuse_markets, Some(vec!["KXA-1".into(), "KXB-2".into()]));
         assert!(p.add_spec("refuse-market").is_err());
+        p.add_spec("corrupt-private=2").unwrap();
+        assert_eq!(p.corrupt_private, 2);
+        assert!(p.add_spec("corrupt-private").is_err());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! connections it waits out the backoff while still accepting requests.
 
 use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
 
 use futures_util::{SinkExt, StreamExt};
 use http::{HeaderName, HeaderValue};
@@ -19,6 +20,7 @@ use super::error::{ConnectError, FeedError};
 use super::event::FeedEvent;
 use super::feed::FeedConfig;
 use super::handler::{Expect, PendingReplies, Reply, SequenceTracker};
+use super::heard::LastHeard;
 use super::state::ConnectionState;
 use super::subscriptions::{Added, MarketFilter, Subscriptions};
 use crate::model::ws::{
@@ -131,6 +133,8 @@ pub(super) struct Actor {
     restoring: usize,
     /// Set when shutdown was requested while blocked on the event channel.
     stopping: bool,
+    /// Marked on every frame and handshake.
+    heard: Arc<LastHeard>,
 }
 
 impl Actor {
@@ -141,6 +145,7 @@ impl Actor {
         shutdown: watch::Receiver<bool>,
         events: mpsc::Sender<FeedEvent>,
         state: watch::Sender<ConnectionState>,
+        heard: Arc<LastHeard>,
     ) -> Self {
         Self {
             config,
@@ -158,6 +163,7 @@ impl Actor {
             resyncing: HashSet::new(),
             restoring: 0,
             stopping: false,
+            heard,
         }
     }
 
@@ -258,6 +264,7 @@ impl Actor {
     // One connection
 
     async fn serve(&mut self, mut ws: Ws) -> Exit {
+        self.heard.mark();
         self.backoff.connected(Instant::now());
         self.subs.on_connect();
         self.tracker.clear();
@@ -340,6 +347,9 @@ impl Actor {
                 Step::Shutdown | Step::Request(None) => Err(Exit::Shutdown),
                 Step::Frame(frame) => {
                     last_frame = Instant::now();
+                    if matches!(frame, Some(Ok(_))) {
+                        self.heard.mark();
+                    }
                     self.on_frame(ws, frame).await
                 }
                 Step::Request(Some(request)) if self.restoring > 0 => {

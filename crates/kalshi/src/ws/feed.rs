@@ -1,8 +1,8 @@
 //! The public face of the feed: [`FeedConfig`], [`Feed::spawn`] and the [`FeedHandle`]
 //! through which callers send commands, watch the connection state and shut it down.
 
-use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
@@ -12,6 +12,7 @@ use super::actor::{Actor, Request};
 use super::backoff::{Backoff, BackoffConfig, FullJitter, Jitter};
 use super::error::{FeedConfigError, FeedError};
 use super::event::FeedEvent;
+use super::heard::LastHeard;
 use super::state::ConnectionState;
 use crate::auth::Credentials;
 use crate::env::Environment;
@@ -114,7 +115,16 @@ impl Feed {
         let (event_tx, event_rx) = mpsc::channel(config.event_capacity);
         let (state_tx, state_rx) = watch::channel(ConnectionState::Connecting);
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
-        let actor = Actor::new(config, backoff, request_rx, shutdown_rx, event_tx, state_tx);
+        let heard = Arc::new(LastHeard::new());
+        let actor = Actor::new(
+            config,
+            backoff,
+            request_rx,
+            shutdown_rx,
+            event_tx,
+            state_tx,
+            heard.clone(),
+        );
         let span = tracing::info_span!(
             "ws_feed",
             environment = %config_kind,
@@ -125,6 +135,7 @@ impl Feed {
             requests: request_tx,
             shutdown: shutdown_tx,
             state: state_rx,
+            heard,
             task: Mutex::new(Some(task)),
         };
         Ok((handle, event_rx))
@@ -142,6 +153,7 @@ pub struct FeedHandle {
     requests: mpsc::Sender<Request>,
     shutdown: watch::Sender<bool>,
     state: watch::Receiver<ConnectionState>,
+    heard: Arc<LastHeard>,
     task: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -218,6 +230,18 @@ impl FeedHandle {
     /// A receiver of the connection state (current value plus every change).
     pub fn state(&self) -> watch::Receiver<ConnectionState> {
         self.state.clone()
+    }
+
+    /// When the feed last heard from the exchange (any frame, pings included, or a
+    /// completed handshake); `None` before the first. It stops moving while the socket is
+    /// down, so "connected · 2 s" shows how fresh the data is.
+    pub fn last_message_at(&self) -> Option<Instant> {
+        self.heard.at()
+    }
+
+    /// How long ago [`FeedHandle::last_message_at`] was.
+    pub fn last_message_age(&self) -> Option<Duration> {
+        self.heard.at().map(|at| at.elapsed())
     }
 
     /// Closes the connection cleanly, fails waiting commands with [`FeedError::Closed`] and

@@ -12,6 +12,7 @@ mod error;
 mod event;
 mod feed;
 mod handler;
+mod heard;
 mod state;
 mod subscriptions;
 

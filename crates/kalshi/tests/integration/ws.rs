@@ -762,6 +762,36 @@ async fn server_ping_is_answered_with_pong() {
 }
 
 #[tokio::test]
+async fn the_last_message_clock_moves_with_every_frame_pings_included() {
+    let mut server = Server::start().await;
+    let (feed, mut events) = spawn(config(server.environment(), &harness::key_a_pkcs1_pem()));
+    let mut conn = server.accept().await;
+    until(&mut events, "Connected", |e| *e == FeedEvent::Connected).await;
+    let connected = feed.last_message_at().expect("the handshake counts");
+    assert!(feed.last_message_age().is_some());
+    conn.socket
+        .send(Frame::Ping("heartbeat".into()))
+        .await
+        .unwrap();
+    within("the ping to move the clock", async {
+        while feed.last_message_at() <= Some(connected) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+    let pinged = feed.last_message_at().unwrap();
+    // A data frame moves it too.
+    conn.send_text(r#"{"type":"ticker","sid":1,"msg":{"bad":true}}"#)
+        .await;
+    until(&mut events, "the frame", |e| {
+        matches!(e, FeedEvent::Malformed { .. })
+    })
+    .await;
+    assert!(feed.last_message_at().unwrap() > pinged);
+    shutdown(&feed, &mut conn).await;
+}
+
+#[tokio::test]
 async fn shutdown_closes_the_socket_and_ends_the_actor() {
     let mut server = Server::start().await;
     let (feed, mut events) = spawn(config(server.environment(), &harness::key_a_pkcs1_pem()));

@@ -10,4 +10,5 @@ mod open;
 mod pnl;
 mod portfolio;
 mod scopes;
+mod unconfirmed;
 mod upsert;

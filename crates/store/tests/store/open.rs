@@ -43,7 +43,8 @@ async fn migrations_apply_and_reopen_is_a_no_op() {
             "settings",
             "settlements",
             "sync_cursors",
-            "tickers"
+            "tickers",
+            "unconfirmed_orders"
         ]
     );
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode")

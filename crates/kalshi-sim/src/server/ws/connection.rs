@@ -25,7 +25,7 @@ use super::commands;
 use super::env::{EngineView, Hooks};
 use super::session::Session;
 use crate::server::auth::Caller;
-use crate::server::faults::WsControl;
+use crate::server::faults::{Faults, WsControl};
 use crate::server::state::{EventBatch, SharedState, SimState};
 
 /// Payload of the server's keep-alive pings, as Kalshi sends it.
@@ -69,12 +69,21 @@ impl Outbound {
         self.frames.push_back(Queued { frame, data });
     }
 
-    fn push_message(&mut self, msg: &Message) {
+    fn push_message(&mut self, msg: &Message, faults: &Faults) {
         let data = !matches!(
             msg,
             Message::Subscribed(_) | Message::Unsubscribed(_) | Message::Ok(_) | Message::Error(_)
         );
-        self.push(Frame::Text(Utf8Bytes::from(msg.to_json())), data);
+        let private = matches!(
+            msg,
+            Message::Fill(_) | Message::UserOrder(_) | Message::MarketPosition(_)
+        );
+        let text = if private && faults.take_private_corruption() {
+            corrupted(msg)
+        } else {
+            msg.to_json()
+        };
+        self.push(Frame::Text(Utf8Bytes::from(text)), data);
     }
 
     /// Drops every queued data message (replies and pings stay).
@@ -110,6 +119,20 @@ impl Outbound {
         })
         .await
     }
+}
+
+/// `msg` as JSON with its `msg` body replaced by a string (the `corrupt_private` fault):
+/// the type and sid stay readable, the body cannot be decoded.
+fn corrupted(msg: &Message) -> String {
+    let mut json: serde_json::Value = match serde_json::from_str(&msg.to_json()) {
+        Ok(json) => json,
+        Err(_) => return "{".to_owned(),
+    };
+    if let Some(body) = json.get_mut("msg") {
+        *body = serde_json::Value::String("corrupted by the fault plan".to_owned());
+    }
+    tracing::info!(kind = ?json.get("type"), "sending a corrupted private message (injected)");
+    json.to_string()
 }
 
 /// Why the loop ended, and what to tell the client.
@@ -200,14 +223,14 @@ async fn serve(
             _ = heartbeat.tick() => queue.push(Frame::Ping(Bytes::from_static(HEARTBEAT_PAYLOAD)), false),
         }
         for msg in out.drain(..) {
-            queue.push_message(&msg);
+            queue.push_message(&msg, &state.faults);
         }
         if queue.data > settings.max_queued {
             tracing::warn!(queued = queue.data, "slow consumer; subscriptions dropped");
             queue.drop_data();
             session.overflow(&mut out);
             for msg in out.drain(..) {
-                queue.push_message(&msg);
+                queue.push_message(&msg, &state.faults);
             }
         }
     };
@@ -272,24 +295,31 @@ mod tests {
 
     #[test]
     fn overflow_drops_queued_data_but_keeps_replies_and_pings() {
+        let faults = Faults::new(0);
         let mut q = Outbound::default();
-        q.push_message(&Message::Subscribed(Subscribed {
-            id: Some(1),
-            msg: SubscriptionInfo {
-                channel: kalshi::model::ws::Channel::Ticker,
-                sid: 1,
-            },
-        }));
+        q.push_message(
+            &Message::Subscribed(Subscribed {
+                id: Some(1),
+                msg: SubscriptionInfo {
+                    channel: kalshi::model::ws::Channel::Ticker,
+                    sid: 1,
+                },
+            }),
+            &faults,
+        );
         let line = events::ticker_line("KXA-1");
         for _ in 0..3 {
-            q.push_message(&Message::Ticker(Data {
-                sid: 1,
-                seq: None,
-                msg: super::super::wire::ticker(&line),
-            }));
+            q.push_message(
+                &Message::Ticker(Data {
+                    sid: 1,
+                    seq: None,
+                    msg: super::super::wire::ticker(&line),
+                }),
+                &faults,
+            );
         }
         q.push(Frame::Ping(Bytes::from_static(HEARTBEAT_PAYLOAD)), false);
-        q.push_message(&Code::BufferOverflow.reply(None, Some(1)));
+        q.push_message(&Code::BufferOverflow.reply(None, Some(1)), &faults);
         assert_eq!(q.data, 3, "only channel messages count toward the limit");
         q.drop_data();
         assert_eq!(q.data, 0);
@@ -303,5 +333,55 @@ mod tests {
             [false, true, false],
             "subscribed, ping, error 25 remain in order"
         );
+    }
+
+    #[test]
+    fn corrupt_private_breaks_the_next_private_messages_only() {
+        let faults = Faults::new(0);
+        faults
+            .apply(
+                &crate::server::faults::FaultPatch {
+                    corrupt_private: 1,
+                    ..Default::default()
+                },
+                0,
+            )
+            .unwrap();
+        let crate::engine::Event::Fill(fill) = events::fill("KXA-1", crate::ids::UserId(1)) else {
+            unreachable!()
+        };
+        let fill = Message::Fill(Data {
+            sid: 2,
+            seq: None,
+            msg: super::super::wire::fill(&fill),
+        });
+        let ticker = Message::Ticker(Data {
+            sid: 1,
+            seq: None,
+            msg: super::super::wire::ticker(&events::ticker_line("KXA-1")),
+        });
+        let mut q = Outbound::default();
+        for msg in [&ticker, &fill, &fill] {
+            q.push_message(msg, &faults);
+        }
+        let texts: Vec<String> = q
+            .frames
+            .iter()
+            .map(|f| match &f.frame {
+                Frame::Text(t) => t.as_str().to_owned(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert!(
+            Message::from_json(&texts[0]).is_ok(),
+            "market data untouched"
+        );
+        let error = Message::from_json(&texts[1]).expect_err("the first fill is corrupted");
+        assert_eq!(
+            error.message_type.as_deref(),
+            Some("fill"),
+            "its type readable"
+        );
+        assert_eq!(Message::from_json(&texts[2]).unwrap(), fill, "one only");
     }
 }
