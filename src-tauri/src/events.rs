@@ -56,11 +56,10 @@ impl Subscribers {
 }
 
 /// How long ago the exchange last sent anything.
-///
-/// Core does not report the feed's last-message time yet (it is coming on branch
-/// `core-followup`); until it does, connection events carry `None`.
-pub(crate) fn last_message_age_ms(_session: &Session) -> Option<u64> {
-    None
+pub(crate) fn last_message_age_ms(session: &Session) -> Option<u64> {
+    session
+        .last_message_age()
+        .map(|age| u64::try_from(age.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// Forwards `session`'s events until the session is gone.

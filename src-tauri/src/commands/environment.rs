@@ -29,6 +29,7 @@ pub(crate) fn session_info(state: &AppState, session: &Session) -> SessionInfo {
             &desk_core::ConnectionStatus {
                 state: status.connection.clone(),
                 offline: status.offline,
+                last_message_age: session.last_message_age(),
             },
             crate::events::last_message_age_ms(session),
         ),

@@ -5,10 +5,8 @@
 
 use std::time::Duration;
 
-use desk_core::{AppEvent as CoreEvent, FillEvent as CoreFill, FillOrigin as CoreOrigin};
-use ipc::commands::history::FillView;
-use ipc::commands::orders::{BookSide, Outcome};
-use ipc::events::{AppEvent, FillEvent, FillOrigin};
+use desk_core::{AppEvent as CoreEvent, FillEvent as CoreFill};
+use ipc::events::{AppEvent, FillEvent};
 use kalshi::auth::Credentials;
 use kalshi::env::Environment;
 use kalshi::model::order;
@@ -110,39 +108,16 @@ pub async fn take_bids(client: &Client, ticker: &str, price: &str, count: i64) {
     client.create_order(&request).await.unwrap();
 }
 
-/// The core's fill in the UI's shape (what the command layer forwards); `None` for a fill
-/// of a history import, which the UI learns of as one `HistoryImported` summary instead.
+/// The core's fill in the UI's shape, through the same mapping the command layer
+/// forwards events with.
 pub fn fill_view(event: &CoreFill) -> Option<FillEvent> {
-    let origin = match event.origin {
-        CoreOrigin::Live => FillOrigin::Live,
-        CoreOrigin::CatchUp => FillOrigin::CatchUp,
-        CoreOrigin::History => return None,
-    };
-    let f = &event.fill;
-    Some(FillEvent {
-        fill: FillView {
-            fill_id: f.fill_id.clone(),
-            order_id: f.order_id.clone(),
-            ticker: f.ticker.clone(),
-            outcome: match f.outcome_side {
-                order::OutcomeSide::Yes => Outcome::Yes,
-                order::OutcomeSide::No => Outcome::No,
-            },
-            book_side: match f.book_side {
-                order::BookSide::Bid => BookSide::Bid,
-                order::BookSide::Ask => BookSide::Ask,
-            },
-            count: f.count_fp,
-            yes_price: f.yes_price_dollars,
-            no_price: f.no_price_dollars,
-            is_taker: f.is_taker,
-            fee: f.fee_cost,
-            created_ms: f
-                .created_time
-                .map_or(0, |t| (t.unix_timestamp_nanos() / 1_000_000) as i64),
-        },
-        origin,
-    })
+    let mapped = desk_core::ipc_view::EventMapper::new()
+        .map(&desk_core::AppEvent::Fill(event.clone()), None)
+        .pop();
+    match mapped {
+        Some(ipc::AppEvent::Fill(fill)) => Some(fill),
+        _ => None,
+    }
 }
 
 /// Forwards the session's fills onto the bus, as the command layer does.

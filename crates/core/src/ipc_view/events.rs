@@ -41,13 +41,10 @@ pub fn connection_status(
     }
 }
 
-/// Turns the session's events into the UI's, one session at a time. Fills imported in
-/// bulk by a key's first catch-up are not announced one by one: they are counted and
-/// summarised as one [`ui::AppEvent::HistoryImported`] when that catch-up ends.
+/// Turns the session's events into the UI's, one session at a time. (A key's bulk
+/// history import already arrives as one summary from core.)
 #[derive(Debug, Default)]
-pub struct EventMapper {
-    imported_fills: u64,
-}
+pub struct EventMapper;
 
 impl EventMapper {
     /// A mapper for a new session.
@@ -55,22 +52,23 @@ impl EventMapper {
         Self::default()
     }
 
-    /// The UI's events for `event` (none, one, or a summary and the event).
-    /// `last_message_age_ms` fills a connection event's age.
+    /// The UI's events for `event`. `last_message_age_ms` fills a connection event's age
+    /// when given; otherwise the age core measured when it sent the event is used.
     pub fn map(&mut self, event: &AppEvent, last_message_age_ms: Option<u64>) -> Vec<ui::AppEvent> {
         let one = match event {
             AppEvent::Connection(status) => {
-                ui::AppEvent::Connection(connection_status(status, last_message_age_ms))
+                let age = last_message_age_ms.or_else(|| {
+                    status
+                        .last_message_age
+                        .map(|a| u64::try_from(a.as_millis()).unwrap_or(u64::MAX))
+                });
+                ui::AppEvent::Connection(connection_status(status, age))
             }
             AppEvent::Order(order) => ui::AppEvent::Order(order_event(order)),
             AppEvent::Fill(fill) => {
                 let origin = match fill.origin {
                     FillOrigin::Live => ui::FillOrigin::Live,
                     FillOrigin::CatchUp => ui::FillOrigin::CatchUp,
-                    FillOrigin::History => {
-                        self.imported_fills += 1;
-                        return Vec::new();
-                    }
                 };
                 ui::AppEvent::Fill(ui::FillEvent {
                     fill: fill_view(&fill.fill),
@@ -94,24 +92,17 @@ impl EventMapper {
                 at_ms: ms(b.at),
             }),
             AppEvent::Market(m) => ui::AppEvent::Market(row_of(m, &EventLabels::default())),
-            AppEvent::Synced(s) => {
-                let synced = ui::AppEvent::Synced(ui::SyncSummary {
-                    new_fills: s.new_fills as u64,
-                    changed_orders: s.changed_orders as u64,
-                    changed_positions: s.changed_positions as u64,
-                    changed_settlements: s.changed_settlements as u64,
-                    at_ms: ms(s.at),
-                });
-                if self.imported_fills > 0 {
-                    let fills = std::mem::take(&mut self.imported_fills);
-                    let summary = ui::AppEvent::HistoryImported(ui::HistoryImport {
-                        fills,
-                        orders: s.changed_orders as u64,
-                    });
-                    return vec![summary, synced];
-                }
-                synced
-            }
+            AppEvent::Synced(s) => ui::AppEvent::Synced(ui::SyncSummary {
+                new_fills: s.new_fills as u64,
+                changed_orders: s.changed_orders as u64,
+                changed_positions: s.changed_positions as u64,
+                changed_settlements: s.changed_settlements as u64,
+                at_ms: ms(s.at),
+            }),
+            AppEvent::HistoryImported(h) => ui::AppEvent::HistoryImported(ui::HistoryImport {
+                fills: h.fills as u64,
+                orders: h.orders as u64,
+            }),
             AppEvent::Error(e) => ui::AppEvent::Error(e.clone()),
         };
         vec![one]

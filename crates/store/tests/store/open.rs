@@ -20,7 +20,7 @@ async fn migrations_apply_and_reopen_is_a_no_op() {
             .unwrap();
     assert_eq!(
         versions,
-        [(1, true), (2, true), (3, true)],
+        [(1, true), (2, true), (3, true), (4, true)],
         "every migration is applied once"
     );
     let tables: Vec<String> = sqlx::query_scalar(
@@ -147,7 +147,7 @@ async fn newer_schema_is_refused_and_untouched() {
         StoreError::NewerSchema {
             found, supported, ..
         } => {
-            assert_eq!((*found, *supported), (9999, 3));
+            assert_eq!((*found, *supported), (9999, 4));
         }
         other => panic!("expected NewerSchema, got {other:?}"),
     }

@@ -1,4 +1,4 @@
--- Kalshi Desk local store, schema 3.
+-- Kalshi Desk local store, schema 4.
 --
 -- Orders whose create went unanswered (a timeout, a lost connection, a 5xx): they may or
 -- may not be on the exchange, so the app holds them until the exchange's own records
