@@ -301,8 +301,9 @@ async fn settled_markets_move_to_historical_markets() {
         }
     };
     let everything = all(&a).await;
-    // The 60 first listed, and whatever rolled in as the settled one closed.
-    assert!(everything.len() > 60, "{}", everything.len());
+    // The 60 first listed, and whatever has rolled in since the settled one closed (the
+    // clock task lists replacements on its own schedule).
+    assert!(everything.len() >= 60, "{}", everything.len());
     assert!(everything.contains(&ticker));
     assert!(
         archived(&a).await.is_empty(),
