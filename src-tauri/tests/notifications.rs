@@ -163,6 +163,8 @@ async fn a_fill_notifies_once_and_fills_within_a_second_notify_together() {
     config.simulator = SimulatorSetup::Embedded(Box::new(SimConfig {
         markets: 5,
         keys: vec![key_b_public()],
+        // The test's own orders make the book: no makers' quotes to trade against.
+        seed_books: false,
         ..SimConfig::default()
     }));
     let session = Session::open(config).await.unwrap();
