@@ -62,20 +62,33 @@ pub(crate) fn last_message_age_ms(session: &Session) -> Option<u64> {
         .map(|age| u64::try_from(age.as_millis()).unwrap_or(u64::MAX))
 }
 
-/// Forwards `session`'s events until the session is gone.
+/// How often the status bar's "last message N s ago" is brought up to date while a
+/// session is open (core announces connection changes, not every frame).
+const CONNECTION_TICK: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Forwards `session`'s events until the session is gone, plus a connection status every
+/// [`CONNECTION_TICK`] so the last-message age the UI shows is never older than that.
 pub fn forward(session: &Arc<Session>, bus: Arc<Bus>, subscribers: Arc<Subscribers>) {
     let mut events = session.events();
     let weak = Arc::downgrade(session);
     tauri::async_runtime::spawn(async move {
         let mut mapper = EventMapper::new();
+        let mut tick = tokio::time::interval(CONNECTION_TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            let event = match events.recv().await {
-                Ok(event) => event,
-                Err(RecvError::Lagged(missed)) => {
-                    tracing::warn!(missed, "the event forwarder fell behind");
-                    continue;
-                }
-                Err(RecvError::Closed) => return,
+            let event = tokio::select! {
+                received = events.recv() => match received {
+                    Ok(event) => event,
+                    Err(RecvError::Lagged(missed)) => {
+                        tracing::warn!(missed, "the event forwarder fell behind");
+                        continue;
+                    }
+                    Err(RecvError::Closed) => return,
+                },
+                _ = tick.tick() => match weak.upgrade() {
+                    Some(session) => desk_core::AppEvent::Connection(connection_now(&session)),
+                    None => return,
+                },
             };
             let age = match weak.upgrade() {
                 Some(session) => last_message_age_ms(&session),
@@ -87,4 +100,14 @@ pub fn forward(session: &Arc<Session>, bus: Arc<Bus>, subscribers: Arc<Subscribe
             }
         }
     });
+}
+
+/// The session's connection as core would announce it, as of now.
+pub(crate) fn connection_now(session: &Session) -> desk_core::ConnectionStatus {
+    let status = session.status();
+    desk_core::ConnectionStatus {
+        state: status.connection.clone(),
+        offline: status.offline,
+        last_message_age: session.last_message_age(),
+    }
 }

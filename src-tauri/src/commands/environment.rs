@@ -26,11 +26,7 @@ pub(crate) fn session_info(state: &AppState, session: &Session) -> SessionInfo {
             storage,
         }),
         connection: desk_core::ipc_view::connection_status(
-            &desk_core::ConnectionStatus {
-                state: status.connection.clone(),
-                offline: status.offline,
-                last_message_age: session.last_message_age(),
-            },
+            &crate::events::connection_now(session),
             crate::events::last_message_age_ms(session),
         ),
         production_confirmed: environment.is_real_money() && session.production_confirmed(),
