@@ -62,6 +62,9 @@ enum Msg {
     ReduceOnly(bool),
     Tick(bool),
     Clear,
+    /// The order went out: the count empties (so Enter cannot send it twice) and the
+    /// empty field is not an error until the next attempt.
+    Sent,
     Grid(Rc<Vec<PriceRange>>),
     Submit,
 }
@@ -95,6 +98,11 @@ impl Reducible for State {
                     outcome: i.outcome,
                     ..TicketInput::default()
                 };
+                s.submit = 0;
+            }
+            Msg::Sent => {
+                i.count = String::new();
+                s.submit = 0;
             }
             Msg::Grid(g) => s.ranges = g,
             Msg::Submit => s.submit += 1,
@@ -239,7 +247,7 @@ pub fn order_ticket(p: &OrderTicketProps) -> Html {
                                 format::count(placed.remaining_count)
                             ),
                         );
-                        d.dispatch(Msg::Count(String::new()));
+                        d.dispatch(Msg::Sent);
                     }
                     Err(e) => ctx.error(&format!("Not placed ({what})"), &e),
                 }
