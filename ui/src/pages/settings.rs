@@ -77,7 +77,7 @@ pub fn settings_page() -> Html {
         let active = current == Some(e);
         let (chip, class) = env_chip(e);
         html! {
-            <button class={classes!("env-option", class, active.then_some("active"))} aria-pressed={active.to_string()}
+            <button class={classes!("env-option", active.then_some("active"))} aria-pressed={active.to_string()}
                 onclick={Callback::from(move |_| if e == Environment::Production { confirm.set(Some(Confirm::Production)) } else { switch.emit((e, false)) })}>
                 <span class={classes!("chip", class)}>{ chip }</span><span>{ env_name(e) }</span>
             </button>
