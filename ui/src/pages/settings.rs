@@ -12,7 +12,9 @@ use yew::prelude::*;
 
 use crate::app::{Action as AppAction, ToastKind, use_app};
 use crate::bindings::invoke;
-use crate::components::common::{Modal, input_checked, input_value, render_load, use_command};
+use crate::components::common::{
+    Load, Modal, input_checked, input_value, render_load, use_command,
+};
 use crate::components::status_bar::env_chip;
 use crate::format;
 
@@ -44,6 +46,16 @@ pub fn settings_page() -> Html {
     let key_path = use_state(String::new);
     let key_pem = use_state(String::new);
     let key_storage = use_state(|| KeyStorage::Keychain);
+    // Without a keychain the only way to keep a key is for the session: preselect it.
+    {
+        let key_storage = key_storage.clone();
+        let no_keychain = matches!(&*keys.data, Load::Ready(list) if !list.keychain_available);
+        use_effect_with(no_keychain, move |none| {
+            if *none {
+                key_storage.set(KeyStorage::Session);
+            }
+        });
+    }
 
     let switch = {
         let ctx = ctx.clone();
@@ -296,8 +308,8 @@ pub fn settings_page() -> Html {
                             oninput={let h = key_pem.clone(); Callback::from(move |e: InputEvent| h.set(input_value(&e)))} autocomplete="off" spellcheck="false" /></label>
                     <label class="field"><span class="field-label">{ "Keep it" }</span>
                         <select class="input" onchange={let h = key_storage.clone(); Callback::from(move |e: Event| h.set(if input_value(&e) == "session" { KeyStorage::Session } else { KeyStorage::Keychain }))}>
-                            <option value="keychain">{ "In the OS keychain" }</option>
-                            <option value="session">{ "For this session only" }</option>
+                            <option value="keychain" selected={*key_storage == KeyStorage::Keychain}>{ "In the OS keychain" }</option>
+                            <option value="session" selected={*key_storage == KeyStorage::Session}>{ "For this session only" }</option>
                         </select></label>
                     <button class="btn btn-primary" onclick={add_key}>{ "Add key" }</button>
                 </div>
