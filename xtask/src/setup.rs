@@ -225,7 +225,8 @@ fn apt(prefix: &[&str], args: &[&str]) -> Result<(), String> {
     )
 }
 
-fn is_root() -> bool {
+/// Whether xtask runs as root (apt-get and dpkg work without sudo).
+pub(crate) fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()

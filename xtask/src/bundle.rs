@@ -1,0 +1,298 @@
+//! `cargo xtask bundle [--test]`: the Linux installers (.deb and .rpm) through the Tauri
+//! bundler, and with `--test` a check that the .deb installs, starts and uninstalls.
+//!
+//! The bundler is the npm `@tauri-apps/cli` pinned by `tools/tauri-cli/package-lock.json`
+//! (`npm ci` installs it in seconds, no Rust build). The CLI wants its config next to a
+//! Cargo.toml with a `[package]`, and ours sits at the root beside the virtual workspace
+//! manifest, so the CLI runs on `src-tauri` (`TAURI_APP_PATH`) with a generated
+//! `src-tauri/tauri.conf.json`: the root config with its paths made absolute, removed
+//! again afterwards, so the root file stays the one config.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::{run_step, workspace_root};
+
+/// Where the pinned CLI lives (package.json and package-lock.json are committed).
+const CLI_DIR: &str = "tools/tauri-cli";
+
+/// The bundles this command makes; macOS and Windows installers come from CI.
+const BUNDLES: &str = "deb,rpm";
+
+/// The installed app's binary (the package's `mainBinaryName` is the Cargo binary).
+const INSTALLED_BINARY: &str = "/usr/bin/kalshi-desk";
+
+/// The Debian package name the bundler derives from the product name.
+const DEB_PACKAGE: &str = "kalshi-desk";
+
+/// How long the installed app must stay up after its session opened.
+const STAY_UP: Duration = Duration::from_secs(10);
+
+/// How long the installed app gets to open its session on a cold start.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Entry point of `cargo xtask bundle [--test]`.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let test = match args {
+        [] => false,
+        [flag] if flag == "--test" => true,
+        other => return Err(format!("bundle takes only `--test`, not {other:?}")),
+    };
+    // The install test needs the test packages (Xvfb, D-Bus); the bundler needs no more
+    // than the build: it writes the .deb and the .rpm itself (no dpkg-deb, no rpmbuild).
+    crate::setup::run(if test {
+        crate::setup::Purpose::Test
+    } else {
+        crate::setup::Purpose::Run
+    })?;
+    let started = Instant::now();
+    crate::ui::build()?;
+    let cli = ensure_cli()?;
+    let root = workspace_root();
+    let generated = root.join("src-tauri/tauri.conf.json");
+    write_cli_config(&root, &generated)?;
+    let built = run_step(
+        "bundle (tauri build)",
+        &cli.to_string_lossy(),
+        &["build", "--bundles", BUNDLES, "--ci"],
+        &[
+            ("TAURI_APP_PATH", "src-tauri"),
+            ("TAURI_FRONTEND_PATH", CLI_DIR),
+        ],
+    );
+    let removed = std::fs::remove_file(&generated)
+        .map_err(|e| format!("removing the generated {}: {e}", generated.display()));
+    built?;
+    removed?;
+    let deb = find_bundle(&root, "deb")?;
+    let rpm = find_bundle(&root, "rpm")?;
+    eprintln!(
+        "xtask: installers built in {:.0?}:\n  {}\n  {}",
+        started.elapsed(),
+        deb.display(),
+        rpm.display()
+    );
+    if test {
+        install_test(&deb)?;
+    }
+    Ok(())
+}
+
+/// Installs the pinned CLI with `npm ci` unless it is there, and returns its launcher.
+fn ensure_cli() -> Result<PathBuf, String> {
+    let dir = workspace_root().join(CLI_DIR);
+    let bin = dir.join("node_modules/.bin/tauri");
+    if !bin.exists() {
+        run_step(
+            "tauri cli (npm ci)",
+            "npm",
+            &[
+                "ci",
+                "--prefix",
+                &dir.to_string_lossy(),
+                "--no-audit",
+                "--no-fund",
+            ],
+            &[],
+        )?;
+    }
+    Ok(bin)
+}
+
+/// Writes the root config for the CLI into `dest` with every path made absolute (the CLI
+/// resolves them against `src-tauri`). No `beforeBuildCommand`: the UI is already built.
+fn write_cli_config(root: &Path, dest: &Path) -> Result<(), String> {
+    let source = root.join("tauri.conf.json");
+    let text = std::fs::read_to_string(&source)
+        .map_err(|e| format!("reading {}: {e}", source.display()))?;
+    let mut config: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("parsing {}: {e}", source.display()))?;
+    let absolute = |relative: &str| root.join(relative).to_string_lossy().into_owned();
+    let build = config
+        .get_mut("build")
+        .and_then(serde_json::Value::as_object_mut)
+        .ok_or("tauri.conf.json has no `build` object")?;
+    if build.contains_key("beforeBuildCommand") {
+        return Err("tauri.conf.json must not have a beforeBuildCommand: xtask builds the UI (without network)".to_owned());
+    }
+    let dist = build
+        .get("frontendDist")
+        .and_then(serde_json::Value::as_str)
+        .ok_or("tauri.conf.json has no build.frontendDist")?;
+    build.insert("frontendDist".to_owned(), absolute(dist).into());
+    let icons = config
+        .pointer_mut("/bundle/icon")
+        .and_then(serde_json::Value::as_array_mut)
+        .ok_or("tauri.conf.json has no bundle.icon list")?;
+    for icon in icons.iter_mut() {
+        let path = icon
+            .as_str()
+            .ok_or("bundle.icon holds a non-string")?
+            .to_owned();
+        *icon = absolute(&path).into();
+    }
+    let text = serde_json::to_string_pretty(&config)
+        .map_err(|e| format!("writing the CLI config: {e}"))?;
+    std::fs::write(dest, text).map_err(|e| format!("writing {}: {e}", dest.display()))
+}
+
+/// The newest `.{ext}` the bundler wrote.
+fn find_bundle(root: &Path, ext: &str) -> Result<PathBuf, String> {
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into);
+    let dir = target.join("release/bundle").join(ext);
+    let entries = std::fs::read_dir(&dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
+    entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+        .ok_or_else(|| format!("the bundler wrote no .{ext} in {}", dir.display()))
+}
+
+/// Installs `deb`, starts the installed binary headless on a temp home and data folder,
+/// checks that it opens its session on the embedded simulator and stays up, and
+/// uninstalls the package again (also when the check fails).
+fn install_test(deb: &Path) -> Result<(), String> {
+    if !crate::setup::is_root() {
+        eprintln!(
+            "xtask: SKIPPED the .deb install test: installing a package needs root (CI runs as root); the installers are built"
+        );
+        return Ok(());
+    }
+    let started = Instant::now();
+    run_step(
+        "install .deb",
+        "apt-get",
+        &[
+            "install",
+            "-y",
+            "--no-install-recommends",
+            &deb.to_string_lossy(),
+        ],
+        &[("DEBIAN_FRONTEND", "noninteractive")],
+    )?;
+    let checked = check_installed();
+    let removed = run_step("uninstall .deb", "dpkg", &["--purge", DEB_PACKAGE], &[]);
+    checked?;
+    removed?;
+    eprintln!(
+        "xtask: the .deb installed, started and uninstalled in {:.0?}",
+        started.elapsed()
+    );
+    Ok(())
+}
+
+/// The installed files are where a desktop expects them, and the binary starts.
+fn check_installed() -> Result<(), String> {
+    for file in [
+        INSTALLED_BINARY,
+        "/usr/share/applications/Kalshi Desk.desktop",
+        "/usr/share/icons/hicolor/128x128/apps/kalshi-desk.png",
+    ] {
+        if !Path::new(file).exists() {
+            return Err(format!("the .deb did not install {file}"));
+        }
+    }
+    let home = TempDir::new("kalshi-desk-deb")?;
+    let data = home.0.join("data");
+    let xdg_data = home.0.join("xdg-data");
+    let logs = xdg_data.join("com.kalshidesk.app/logs");
+    let mut child = Command::new("xvfb-run")
+        .args([
+            "--auto-servernum",
+            "dbus-run-session",
+            "--",
+            INSTALLED_BINARY,
+        ])
+        .env("HOME", &home.0)
+        .env("XDG_DATA_HOME", &xdg_data)
+        .env("XDG_CONFIG_HOME", home.0.join("xdg-config"))
+        .env("XDG_CACHE_HOME", home.0.join("xdg-cache"))
+        .env("KALSHI_DESK_DATA_DIR", &data)
+        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        .env("RUST_LOG", "info")
+        .spawn()
+        .map_err(|e| format!("starting the installed app under xvfb-run: {e}"))?;
+    let result = watch(&mut child, &logs, &data);
+    // xvfb-run and dbus-run-session end with the app; kill only the process we started.
+    let _ = child.kill();
+    let _ = child.wait();
+    if result.is_err() {
+        eprintln!("xtask: the installed app's log:\n{}", read_logs(&logs));
+    }
+    result
+}
+
+/// Waits for the session to open (the embedded simulator listening, the store file made),
+/// then for the app to stay up [`STAY_UP`] longer.
+fn watch(child: &mut std::process::Child, logs: &Path, data: &Path) -> Result<(), String> {
+    let deadline = Instant::now() + START_TIMEOUT;
+    loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            return Err(format!("the installed app exited at start ({status})"));
+        }
+        let log = read_logs(logs);
+        if log.contains("Kalshi Desk starting")
+            && log.contains("embedded simulator started")
+            && log.contains("session opened")
+            && data.join("desk.sqlite").exists()
+        {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err(format!(
+                "the installed app did not open its session within {START_TIMEOUT:?}"
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let up_until = Instant::now() + STAY_UP;
+    while Instant::now() < up_until {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            return Err(format!(
+                "the installed app exited after starting ({status})"
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let log = read_logs(logs);
+    if let Some(line) = log
+        .lines()
+        .find(|l| l.contains(" ERROR ") || l.contains("panicked"))
+    {
+        return Err(format!("the installed app logged an error: {line}"));
+    }
+    eprintln!("xtask: the installed app opened its session and stayed up {STAY_UP:?}");
+    Ok(())
+}
+
+/// Every log file in `dir`, concatenated (empty when there are none yet).
+fn read_logs(dir: &Path) -> String {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return String::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A temp folder removed on drop (xtask has no tempfile dependency).
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(prefix: &str) -> Result<Self, String> {
+        let dir = std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
