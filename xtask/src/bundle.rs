@@ -1,5 +1,6 @@
-//! `cargo xtask bundle [--test]`: the Linux installers (.deb and .rpm) through the Tauri
-//! bundler, and with `--test` a check that the .deb installs, starts and uninstalls.
+//! `cargo xtask bundle [--test]`: the installers through the Tauri bundler, the ones the
+//! host can make (Linux: .deb and .rpm; macOS: .app and .dmg; Windows: .msi), and on Linux
+//! with `--test` a check that the .deb installs, starts and uninstalls.
 //!
 //! The bundler is the npm `@tauri-apps/cli` pinned by `tools/tauri-cli/package-lock.json`
 //! (`npm ci` installs it in seconds, no Rust build). The CLI wants its config next to a
@@ -17,8 +18,18 @@ use crate::{run_step, workspace_root};
 /// Where the pinned CLI lives (package.json and package-lock.json are committed).
 const CLI_DIR: &str = "tools/tauri-cli";
 
-/// The bundles this command makes; macOS and Windows installers come from CI.
-const BUNDLES: &str = "deb,rpm";
+/// The bundles this host makes, and the installer files to report (their bundle folder
+/// and extension are the same word).
+const BUNDLES: (&str, &[&str]) = if cfg!(target_os = "macos") {
+    ("app,dmg", &["dmg"])
+} else if cfg!(windows) {
+    ("msi", &["msi"])
+} else {
+    ("deb,rpm", &["deb", "rpm"])
+};
+
+/// npm's launcher (a batch file on Windows, which `Command` does not resolve by itself).
+const NPM: &str = if cfg!(windows) { "npm.cmd" } else { "npm" };
 
 /// The installed app's binary (the package's `mainBinaryName` is the Cargo binary).
 const INSTALLED_BINARY: &str = "/usr/bin/kalshi-desk";
@@ -54,8 +65,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     write_cli_config(&root, &generated)?;
     let built = run_step(
         "bundle (tauri build)",
-        &cli.to_string_lossy(),
-        &["build", "--bundles", BUNDLES, "--ci"],
+        "node",
+        &[
+            &cli.to_string_lossy(),
+            "build",
+            "--bundles",
+            BUNDLES.0,
+            "--ci",
+        ],
         &[
             ("TAURI_APP_PATH", "src-tauri"),
             ("TAURI_FRONTEND_PATH", CLI_DIR),
@@ -65,28 +82,35 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .map_err(|e| format!("removing the generated {}: {e}", generated.display()));
     built?;
     removed?;
-    let deb = find_bundle(&root, "deb")?;
-    let rpm = find_bundle(&root, "rpm")?;
-    eprintln!(
-        "xtask: installers built in {:.0?}:\n  {}\n  {}",
-        started.elapsed(),
-        deb.display(),
-        rpm.display()
-    );
+    let mut built = Vec::new();
+    for ext in BUNDLES.1 {
+        built.push(find_bundle(&root, ext)?);
+    }
+    eprintln!("xtask: installers built in {:.0?}:", started.elapsed());
+    for path in &built {
+        eprintln!("  {}", path.display());
+    }
     if test {
-        install_test(&deb)?;
+        match built
+            .iter()
+            .find(|p| p.extension().is_some_and(|x| x == "deb"))
+        {
+            Some(deb) => install_test(deb)?,
+            None => eprintln!("xtask: SKIPPED the install test: it installs the .deb (Linux only)"),
+        }
     }
     Ok(())
 }
 
-/// Installs the pinned CLI with `npm ci` unless it is there, and returns its launcher.
+/// Installs the pinned CLI with `npm ci` unless it is there, and returns its script (run
+/// with `node`, the same on every OS).
 fn ensure_cli() -> Result<PathBuf, String> {
     let dir = workspace_root().join(CLI_DIR);
-    let bin = dir.join("node_modules/.bin/tauri");
+    let bin = dir.join("node_modules/@tauri-apps/cli/tauri.js");
     if !bin.exists() {
         run_step(
             "tauri cli (npm ci)",
-            "npm",
+            NPM,
             &[
                 "ci",
                 "--prefix",
@@ -155,26 +179,21 @@ fn find_bundle(root: &Path, ext: &str) -> Result<PathBuf, String> {
 /// checks that it opens its session on the embedded simulator and stays up, and
 /// uninstalls the package again (also when the check fails).
 fn install_test(deb: &Path) -> Result<(), String> {
-    if !crate::setup::is_root() {
+    let Some(prefix) = crate::setup::privilege() else {
         eprintln!(
-            "xtask: SKIPPED the .deb install test: installing a package needs root (CI runs as root); the installers are built"
+            "xtask: SKIPPED the .deb install test: installing a package needs root or passwordless sudo; the installers are built"
         );
         return Ok(());
-    }
+    };
     let started = Instant::now();
-    run_step(
+    let deb = deb.to_string_lossy();
+    as_root(
         "install .deb",
-        "apt-get",
-        &[
-            "install",
-            "-y",
-            "--no-install-recommends",
-            &deb.to_string_lossy(),
-        ],
-        &[("DEBIAN_FRONTEND", "noninteractive")],
+        prefix,
+        &["apt-get", "install", "-y", "--no-install-recommends", &deb],
     )?;
     let checked = check_installed();
-    let removed = run_step("uninstall .deb", "dpkg", &["--purge", DEB_PACKAGE], &[]);
+    let removed = as_root("uninstall .deb", prefix, &["dpkg", "--purge", DEB_PACKAGE]);
     checked?;
     removed?;
     eprintln!(
@@ -182,6 +201,19 @@ fn install_test(deb: &Path) -> Result<(), String> {
         started.elapsed()
     );
     Ok(())
+}
+
+/// Runs `command` as root through `prefix` (empty when xtask is root).
+fn as_root(label: &str, prefix: &[&str], command: &[&str]) -> Result<(), String> {
+    let mut all: Vec<&str> = prefix.to_vec();
+    all.extend_from_slice(command);
+    let (program, args) = all.split_first().ok_or("empty command")?;
+    run_step(
+        label,
+        program,
+        args,
+        &[("DEBIAN_FRONTEND", "noninteractive")],
+    )
 }
 
 /// The installed files are where a desktop expects them, and the binary starts.
