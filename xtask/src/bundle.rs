@@ -231,7 +231,8 @@ fn check_installed() -> Result<(), String> {
     let data = home.0.join("data");
     let xdg_data = home.0.join("xdg-data");
     let logs = xdg_data.join("com.kalshidesk.app/logs");
-    let mut child = Command::new("xvfb-run")
+    let mut command = Command::new("xvfb-run");
+    command
         .args([
             "--auto-servernum",
             "dbus-run-session",
@@ -244,17 +245,43 @@ fn check_installed() -> Result<(), String> {
         .env("XDG_CACHE_HOME", home.0.join("xdg-cache"))
         .env("KALSHI_DESK_DATA_DIR", &data)
         .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
-        .env("RUST_LOG", "info")
+        .env("RUST_LOG", "info");
+    // Its own process group: Xvfb, the bus and the services the bus starts (keyring,
+    // portals, accessibility) outlive xvfb-run when it is killed, so the group is stopped.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command
         .spawn()
         .map_err(|e| format!("starting the installed app under xvfb-run: {e}"))?;
     let result = watch(&mut child, &logs, &data);
-    // xvfb-run and dbus-run-session end with the app; kill only the process we started.
-    let _ = child.kill();
-    let _ = child.wait();
+    stop_group(&mut child);
     if result.is_err() {
         eprintln!("xtask: the installed app's log:\n{}", read_logs(&logs));
     }
     result
+}
+
+/// Stops `child` and every process of its group (TERM, then KILL after 10 s).
+fn stop_group(child: &mut std::process::Child) {
+    let group = format!("-{}", child.id());
+    let signal = |name: &str| {
+        Command::new("kill")
+            .args([name, "--", &group])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if cfg!(unix) && signal("-TERM") {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while signal("-0") && Instant::now() < deadline {
+            // Reap the leader, or the group looks alive as long as its zombie does.
+            let _ = child.try_wait();
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        signal("-KILL");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// Waits for the session to open (the embedded simulator listening, the store file made),
