@@ -24,9 +24,10 @@ commands:
           then the shell's notification and keychain tests on private D-Bus sessions
   bench   run the criterion benches (all, or `-p CRATE`, optionally one FILTER) and
           print their medians; `--write` records them in BENCHMARKS.md
-  bundle  build the Linux installers (.deb and .rpm) with the Tauri bundler in
-          target/release/bundle; `--test` then installs the .deb, starts the installed
-          app headless and uninstalls it (needs root; skipped otherwise)
+  bundle  build this OS's installers with the Tauri bundler into target/release/bundle
+          (Linux .deb and .rpm, macOS .dmg, Windows .msi); on Linux `--test` then installs
+          the .deb, starts the installed app headless and uninstalls it (needs root or
+          passwordless sudo; skipped otherwise)
   setup   only install what a fresh machine lacks
   desktop only the shell's notification and keychain tests on private D-Bus
           sessions (the last step of `test`; needs ui/dist)";
