@@ -3,6 +3,7 @@
 //! measures.
 
 mod bench;
+mod bundle;
 mod desktop;
 mod run;
 mod setup;
@@ -23,6 +24,10 @@ commands:
           then the shell's notification and keychain tests on private D-Bus sessions
   bench   run the criterion benches (all, or `-p CRATE`, optionally one FILTER) and
           print their medians; `--write` records them in BENCHMARKS.md
+  bundle  build this OS's installers with the Tauri bundler into target/release/bundle
+          (Linux .deb and .rpm, macOS .dmg, Windows .msi); on Linux `--test` then installs
+          the .deb, starts the installed app headless and uninstalls it (needs root or
+          passwordless sudo; skipped otherwise)
   setup   only install what a fresh machine lacks
   desktop only the shell's notification and keychain tests on private D-Bus
           sessions (the last step of `test`; needs ui/dist)";
@@ -38,6 +43,7 @@ fn main() -> ExitCode {
             rest.strip_prefix(&["--".to_owned()][..]).unwrap_or(rest)
         })),
         Some("bench") => bench::run(args.get(1..).unwrap_or_default()),
+        Some("bundle") => bundle::run(args.get(1..).unwrap_or_default()),
         Some("setup") => setup::run(setup::Purpose::Test),
         Some("desktop") => desktop::run(),
         Some("-h" | "--help" | "help") | None => {

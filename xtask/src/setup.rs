@@ -185,15 +185,7 @@ fn ensure_apt_packages(packages: &[(&str, &str)]) -> Result<(), String> {
     for (p, why) in packages.iter().filter(|(p, _)| missing.contains(p)) {
         eprintln!("xtask: missing apt package {p} (for {why})");
     }
-    let prefix: &[&str] = if is_root() {
-        &[]
-    } else if Command::new("sudo")
-        .args(["-n", "true"])
-        .status()
-        .is_ok_and(|s| s.success())
-    {
-        &["sudo", "-n"]
-    } else {
+    let Some(prefix) = privilege() else {
         return Err(format!(
             "missing apt packages and no root or passwordless sudo; run:\n  sudo apt-get update && sudo apt-get install -y {}",
             missing.join(" ")
@@ -225,6 +217,23 @@ fn apt(prefix: &[&str], args: &[&str]) -> Result<(), String> {
     )
 }
 
+/// How to run a command as root: directly when xtask is root, through `sudo -n` when that
+/// works without a password (CI runners), `None` otherwise.
+pub(crate) fn privilege() -> Option<&'static [&'static str]> {
+    if is_root() {
+        Some(&[])
+    } else if Command::new("sudo")
+        .args(["-n", "true"])
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        Some(&["sudo", "-n"])
+    } else {
+        None
+    }
+}
+
+/// Whether xtask runs as root (apt-get and dpkg work without sudo).
 fn is_root() -> bool {
     Command::new("id")
         .arg("-u")

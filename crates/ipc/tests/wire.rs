@@ -1,7 +1,8 @@
 //! The contract's JSON, pinned: one realistic example of every command's request and
 //! response, every event variant and every error code, compared with the committed
 //! `tests/wire.json`. Any change to the contract shows up as a diff of that file;
-//! `UPDATE_WIRE=1 cargo test -p ipc --test wire` rewrites it after a deliberate change.
+//! `UPDATE_WIRE=1 cargo test -p ipc --test wire` rewrites it after a deliberate change
+//! (then `UPDATE_WIRE=1 cargo test -p ipc --test api_doc` renders API.md from it).
 #![allow(clippy::unwrap_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
