@@ -230,7 +230,7 @@ fn check_installed() -> Result<(), String> {
     let home = TempDir::new("kalshi-desk-deb")?;
     let data = home.0.join("data");
     let xdg_data = home.0.join("xdg-data");
-    let logs = xdg_data.join("com.kalshidesk.app/logs");
+    let logs = xdg_data.join("com.kalshidesk.desk/logs");
     let mut command = Command::new("xvfb-run");
     command
         .args([
