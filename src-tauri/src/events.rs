@@ -67,7 +67,7 @@ pub(crate) fn last_message_age_ms(session: &Session) -> Option<u64> {
 const CONNECTION_TICK: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Forwards `session`'s events until the session is gone, plus a connection status every
-/// [`CONNECTION_TICK`] so the last-message age the UI shows is never older than that.
+/// two seconds, so the last-message age the UI shows is never older than that.
 pub fn forward(session: &Arc<Session>, bus: Arc<Bus>, subscribers: Arc<Subscribers>) {
     let mut events = session.events();
     let weak = Arc::downgrade(session);
