@@ -49,7 +49,7 @@ pub struct EventMapper;
 impl EventMapper {
     /// A mapper for a new session.
     pub fn new() -> Self {
-        Self::default()
+        Self
     }
 
     /// The UI's events for `event`. `last_message_age_ms` fills a connection event's age
