@@ -12,63 +12,16 @@
 mod harness;
 
 use fantoccini::Client;
-use harness::{
-    Driver, Notifications, Step, click_text, nav, texts, type_into, wait_find, wait_text,
-};
-
-/// Opens the first market whose row shows in the list, after finding it by search;
-/// returns its ticker.
-async fn open_a_market(c: &Client) -> Step<String> {
-    // The list loads with real rows (not skeletons).
-    let ticker = wait_text(c, ".mrow .mticker", "a market in the list", |t| {
-        !t.trim().is_empty()
-    })
-    .await?;
-    let rows = texts(c, ".mrow .mticker").await;
-    let other = rows.iter().find(|t| **t != ticker).cloned();
-
-    // Search narrows the list to the market.
-    type_into(c, "[data-testid=market-search]", &ticker).await?;
-    if let Some(other) = other {
-        let started = std::time::Instant::now();
-        while texts(c, ".mrow .mticker").await.contains(&other) {
-            if started.elapsed() > harness::WAIT {
-                return Err(format!("searching {ticker} still lists {other}"));
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-    }
-    wait_text(c, ".mrow .mticker", "the searched market", |t| t == ticker).await?;
-
-    // Open it: its ladder shows both sides.
-    click_text(c, ".mrow .mticker", "the market's row", |t| t == ticker).await?;
-    wait_find(c, ".ladder-row").await?;
-    Ok(ticker)
-}
+use harness::{Driver, Notifications, Step, buy_yes, ladder_moves, nav, open_a_market, wait_text};
 
 async fn journey(c: Client, monitor: &Notifications) -> Step {
     let ticker = open_a_market(&c).await?;
 
     // The ladder updates live: the market's activity changes what it shows.
-    let before = texts(&c, ".ladder").await.join("\n");
-    wait_text(&c, ".ladder", "the ladder change on its own", |t| {
-        !t.is_empty() && t != before
-    })
-    .await?;
+    ladder_moves(&c).await?;
 
     // A marketable order from the ticket: buy 1 YES at 99¢ (every open market has asks).
-    click_text(&c, ".ticket .seg", "Buy", |t| t == "Buy").await?;
-    click_text(&c, ".ticket .seg", "YES", |t| t == "YES").await?;
-    type_into(&c, "[data-testid=ticket-price]", "99").await?;
-    type_into(&c, "[data-testid=ticket-count]", "1").await?;
-    click_text(
-        &c,
-        "[data-testid=ticket-submit]",
-        "the ticket's send",
-        |t| t.starts_with("Buy"),
-    )
-    .await?;
-    click_text(&c, "[data-testid=confirm-send]", "Send order", |_| true).await?;
+    buy_yes(&c, "99", "1").await?;
 
     // It fills: a toast in the window and a notification on the desktop.
     wait_text(&c, ".toast", "the fill toast", |t| {

@@ -131,7 +131,11 @@ where
                 .unwrap_or_else(|e| format!("(could not save the screenshot: {e})")),
             Err(e) => format!("(no screenshot: {e})"),
         };
-        panic!("{name}: {failure}\nscreenshot: {saved}");
+        let shown = match client.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(e) => format!("(no page: {e})"),
+        };
+        panic!("{name}: {failure}\nscreenshot: {saved}\nthe window showed:\n{shown}");
     }
 }
 
@@ -189,15 +193,18 @@ pub async fn click_text(c: &Client, css: &str, what: &str, want: impl Fn(&str) -
     }
 }
 
-/// Replaces the text of the input matching `css` with `text`, as typing would.
+/// Replaces the text of the input matching `css` with `text` by typing: End, a Backspace
+/// per character there, then the text, so the page sees every keystroke.
 pub async fn type_into(c: &Client, css: &str, text: &str) -> Step {
     let input = wait_find(c, css).await?;
-    input
-        .clear()
+    let old = input
+        .prop("value")
         .await
-        .map_err(|e| format!("clearing `{css}`: {e}"))?;
+        .map_err(|e| format!("reading `{css}`: {e}"))?
+        .unwrap_or_default();
+    let keys = format!("\u{E010}{}{text}", "\u{E003}".repeat(old.chars().count()));
     input
-        .send_keys(text)
+        .send_keys(&keys)
         .await
         .map_err(|e| format!("typing into `{css}`: {e}"))
 }
@@ -296,4 +303,57 @@ impl Drop for Notifications {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Opens the first market whose row shows in the list, after finding it by search;
+/// returns its ticker.
+pub async fn open_a_market(c: &Client) -> Step<String> {
+    // The list loads with real rows (not skeletons).
+    let ticker = wait_text(c, ".mrow .mticker", "a market in the list", |t| {
+        !t.trim().is_empty()
+    })
+    .await?;
+    let rows = texts(c, ".mrow .mticker").await;
+    let other = rows.iter().find(|t| **t != ticker).cloned();
+
+    // Search narrows the list to the market.
+    type_into(c, "[data-testid=market-search]", &ticker).await?;
+    if let Some(other) = other {
+        let started = Instant::now();
+        while texts(c, ".mrow .mticker").await.contains(&other) {
+            if started.elapsed() > WAIT {
+                return Err(format!("searching {ticker} still lists {other}"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    wait_text(c, ".mrow .mticker", "the searched market", |t| t == ticker).await?;
+
+    // Open it: its ladder shows both sides.
+    click_text(c, ".mrow .mticker", "the market's row", |t| t == ticker).await?;
+    wait_find(c, ".ladder-row").await?;
+    Ok(ticker)
+}
+
+/// Buys `count` YES at `cents` from the open market's ticket, confirming the order.
+pub async fn buy_yes(c: &Client, cents: &str, count: &str) -> Step {
+    click_text(c, ".ticket .seg", "Buy", |t| t == "Buy").await?;
+    click_text(c, ".ticket .seg", "YES", |t| t == "YES").await?;
+    type_into(c, "[data-testid=ticket-price]", cents).await?;
+    type_into(c, "[data-testid=ticket-count]", count).await?;
+    click_text(c, "[data-testid=ticket-submit]", "the ticket's send", |t| {
+        t.starts_with("Buy")
+    })
+    .await?;
+    click_text(c, "[data-testid=confirm-send]", "Send order", |_| true).await
+}
+
+/// Waits until the open market's ladder shows something new on its own (live updates).
+pub async fn ladder_moves(c: &Client) -> Step {
+    let before = texts(c, ".ladder").await.join("\n");
+    wait_text(c, ".ladder", "the ladder change on its own", |t| {
+        !t.is_empty() && t != before
+    })
+    .await
+    .map(drop)
 }
