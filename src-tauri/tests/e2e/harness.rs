@@ -197,6 +197,11 @@ pub async fn click_text(c: &Client, css: &str, what: &str, want: impl Fn(&str) -
 /// per character there, then the text, so the page sees every keystroke.
 pub async fn type_into(c: &Client, css: &str, text: &str) -> Step {
     let input = wait_find(c, css).await?;
+    // Into the field first, as a person would: keys sent elsewhere are shortcuts.
+    input
+        .click()
+        .await
+        .map_err(|e| format!("clicking `{css}`: {e}"))?;
     let old = input
         .prop("value")
         .await
