@@ -77,9 +77,17 @@ pub fn line_chart(p: &LineChartProps) -> Html {
             .collect::<Vec<_>>(),
     );
     let yticks = nice_ticks(y0, y1, 4);
-    let xticks: Vec<f64> = (0..4)
-        .map(|i| x0 + (x1 - x0) * f64::from(i) / 3.0)
-        .collect();
+    // Four time labels across, but one for a single instant, and none that repeats its
+    // neighbour (a day's range labelled by date would print the same date four times).
+    let mut xticks: Vec<(u8, f64, String)> = Vec::new();
+    for i in 0..4u8 {
+        let t = x0 + (x1 - x0) * f64::from(i) / 3.0;
+        let label = p.fmt_x.emit(t);
+        if xticks.last().is_none_or(|(_, _, l)| *l != label) {
+            xticks.push((i, t, label));
+        }
+    }
+    let single = xticks.len() == 1;
     html! {
         <svg class="chart" viewBox={format!("0 0 {W} {H}")} role="img" aria-label={p.label.clone()}
             preserveAspectRatio="none">
@@ -90,9 +98,9 @@ pub fn line_chart(p: &LineChartProps) -> Html {
                     <text class="axis" x={(W - PAD_R + 6.0).to_string()} y={format!("{:.1}", y + 4.0)}>{ p.fmt_y.emit(*t) }</text>
                 </> }
             }) }
-            { for xticks.iter().enumerate().map(|(i, t)| {
-                let anchor = match i { 0 => "start", 3 => "end", _ => "middle" };
-                html! { <text class="axis" text-anchor={anchor} x={format!("{:.1}", xs.at(*t))} y={(H - 6.0).to_string()}>{ p.fmt_x.emit(*t) }</text> }
+            { for xticks.into_iter().map(|(i, t, label)| {
+                let anchor = match i { _ if single => "middle", 0 => "start", 3 => "end", _ => "middle" };
+                html! { <text class="axis" text-anchor={anchor} x={format!("{:.1}", xs.at(t))} y={(H - 6.0).to_string()}>{ label }</text> }
             }) }
             <path class="line" d={path} />
             { for p.markers.iter().map(|m| html! {
