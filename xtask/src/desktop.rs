@@ -100,19 +100,19 @@ fn steps(home: &TempHome) -> Result<(), String> {
     )
 }
 
-fn on_path(tool: &str) -> bool {
+pub(crate) fn on_path(tool: &str) -> bool {
     std::env::var_os("PATH")
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
 }
 
 /// XDG folders and the bus config in a temp dir, removed afterwards.
-struct TempHome {
+pub(crate) struct TempHome {
     root: PathBuf,
-    bus_config: PathBuf,
+    pub(crate) bus_config: PathBuf,
 }
 
 impl TempHome {
-    fn new() -> Result<Self, String> {
+    pub(crate) fn new() -> Result<Self, String> {
         let root = std::env::temp_dir().join(format!("kalshi-desk-xtask-{}", std::process::id()));
         let made = |dir: &Path| {
             std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))
@@ -131,7 +131,7 @@ impl TempHome {
         Ok(Self { root, bus_config })
     }
 
-    fn env(&self) -> Vec<(&'static str, String)> {
+    pub(crate) fn env(&self) -> Vec<(&'static str, String)> {
         let dir = |sub: &str| self.root.join(sub).to_string_lossy().into_owned();
         vec![
             ("XDG_DATA_HOME", dir("data")),
@@ -141,7 +141,7 @@ impl TempHome {
         ]
     }
 
-    fn remove(self) {
+    pub(crate) fn remove(self) {
         if let Err(e) = std::fs::remove_dir_all(&self.root) {
             eprintln!("xtask: could not remove {}: {e}", self.root.display());
         }

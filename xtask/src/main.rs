@@ -5,6 +5,7 @@
 mod bench;
 mod bundle;
 mod desktop;
+mod e2e;
 mod run;
 mod setup;
 mod test;
@@ -21,7 +22,8 @@ commands:
           127.0.0.1:8787; args after `--` go to kalshi-sim
   test    install what a fresh machine lacks, then fmt --check, clippy -D warnings,
           rustdoc -D warnings, the wasm build of ipc and every test of the workspace,
-          then the shell's notification and keychain tests on private D-Bus sessions
+          then the shell's notification and keychain tests on private D-Bus sessions,
+          then the end-to-end tests on the real app window (Xvfb, tauri-driver)
   bench   run the criterion benches (all, or `-p CRATE`, optionally one FILTER) and
           print their medians; `--write` records them in BENCHMARKS.md
   bundle  build this OS's installers with the Tauri bundler into target/release/bundle
@@ -30,7 +32,12 @@ commands:
           passwordless sudo; skipped otherwise)
   setup   only install what a fresh machine lacks
   desktop only the shell's notification and keychain tests on private D-Bus
-          sessions (the last step of `test`; needs ui/dist)";
+          sessions (a step of `test`; needs ui/dist)
+  e2e     only the end-to-end tests on the real app window (the last step of
+          `test`; needs ui/dist)
+  screenshots
+          build the UI, drive the real app and save every page in both themes
+          to docs/screenshots/<page>-<theme>.png";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -46,6 +53,8 @@ fn main() -> ExitCode {
         Some("bundle") => bundle::run(args.get(1..).unwrap_or_default()),
         Some("setup") => setup::run(setup::Purpose::Test),
         Some("desktop") => desktop::run(),
+        Some("e2e") => e2e::run(),
+        Some("screenshots") => e2e::screenshots(),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())

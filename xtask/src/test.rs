@@ -37,6 +37,8 @@ pub fn run() -> Result<(), String> {
     run_step("tests", "cargo", &["test", "--workspace"], &[])?;
     // The shell's tests that need a session bus, a keychain or none (ignored above).
     crate::desktop::run()?;
+    // The real app in a real window, reusing the binary the tests step built.
+    crate::e2e::run()?;
     eprintln!("xtask: all checks passed");
     Ok(())
 }

@@ -57,12 +57,6 @@ pub fn line_chart(p: &LineChartProps) -> Html {
     let Some((x0, x1)) = extent(xs) else {
         return html! { <div class="chart-empty">{ "No data for this range yet." }</div> };
     };
-    // One instant (a single point) still gets a readable axis: a minute either side.
-    let (x0, x1) = if x1 - x0 < 1.0 {
-        (x0 - 60_000.0, x1 + 60_000.0)
-    } else {
-        (x0, x1)
-    };
     let (y0, y1) = p.y_domain.unwrap_or_else(|| {
         let ys = p
             .points
@@ -83,16 +77,17 @@ pub fn line_chart(p: &LineChartProps) -> Html {
             .collect::<Vec<_>>(),
     );
     let yticks = nice_ticks(y0, y1, 4);
-    // Labels that would read the same (a short range shown in days) are drawn once.
-    let mut last_label = String::new();
-    let xticks: Vec<(usize, f64, String)> = (0..4)
-        .map(|i| x0 + (x1 - x0) * f64::from(i) / 3.0)
-        .enumerate()
-        .filter_map(|(i, t)| {
-            let label = p.fmt_x.emit(t);
-            (label != std::mem::replace(&mut last_label, label.clone())).then_some((i, t, label))
-        })
-        .collect();
+    // Four time labels across, but one for a single instant, and none that repeats its
+    // neighbour (a day's range labelled by date would print the same date four times).
+    let mut xticks: Vec<(u8, f64, String)> = Vec::new();
+    for i in 0..4u8 {
+        let t = x0 + (x1 - x0) * f64::from(i) / 3.0;
+        let label = p.fmt_x.emit(t);
+        if xticks.last().is_none_or(|(_, _, l)| *l != label) {
+            xticks.push((i, t, label));
+        }
+    }
+    let single = xticks.len() == 1;
     html! {
         <svg class="chart" viewBox={format!("0 0 {W} {H}")} role="img" aria-label={p.label.clone()}
             preserveAspectRatio="none">
@@ -103,9 +98,9 @@ pub fn line_chart(p: &LineChartProps) -> Html {
                     <text class="axis" x={(W - PAD_R + 6.0).to_string()} y={format!("{:.1}", y + 4.0)}>{ p.fmt_y.emit(*t) }</text>
                 </> }
             }) }
-            { for xticks.iter().map(|(i, t, label)| {
-                let anchor = match i { 0 => "start", 3 => "end", _ => "middle" };
-                html! { <text class="axis" text-anchor={anchor} x={format!("{:.1}", xs.at(*t))} y={(H - 6.0).to_string()}>{ label.clone() }</text> }
+            { for xticks.into_iter().map(|(i, t, label)| {
+                let anchor = match i { _ if single => "middle", 0 => "start", 3 => "end", _ => "middle" };
+                html! { <text class="axis" text-anchor={anchor} x={format!("{:.1}", xs.at(t))} y={(H - 6.0).to_string()}>{ label }</text> }
             }) }
             <path class="line" d={path} />
             { for p.markers.iter().map(|m| html! {

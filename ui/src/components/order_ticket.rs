@@ -348,7 +348,7 @@ pub fn order_ticket(p: &OrderTicketProps) -> Html {
                 }
                 <div class="modal-actions">
                     <button class="btn" onclick={Callback::from(move |_| cancel.emit(()))}>{ "Back" }</button>
-                    <button class={classes!("btn", if production { "btn-danger" } else { "btn-primary" })} onclick={go} autofocus=true>{ "Send order" }</button>
+                    <button class={classes!("btn", if production { "btn-danger" } else { "btn-primary" })} data-testid="confirm-send" onclick={go} autofocus=true>{ "Send order" }</button>
                 </div>
             </Modal>
         }
@@ -374,7 +374,7 @@ pub fn order_ticket(p: &OrderTicketProps) -> Html {
             </div>
             <label class="field">
                 <span class="field-label">{ "Limit price (¢)" }<kbd>{ "↑ ↓" }</kbd></span>
-                <input ref={price_ref} class={classes!("input", "num", shown(Field::Price).map(|_| "invalid"))} inputmode="decimal"
+                <input ref={price_ref} data-testid="ticket-price" class={classes!("input", "num", shown(Field::Price).map(|_| "invalid"))} inputmode="decimal"
                     placeholder="56" value={input.price.clone()} onkeydown={price_keys}
                     aria-invalid={shown(Field::Price).is_some().to_string()}
                     oninput={let d = d.clone(); Callback::from(move |e: InputEvent| d.dispatch(Msg::Price(input_value(&e))))} />
@@ -382,7 +382,7 @@ pub fn order_ticket(p: &OrderTicketProps) -> Html {
             </label>
             <label class="field">
                 <span class="field-label">{ "Contracts" }</span>
-                <input class={classes!("input", "num", shown(Field::Count).map(|_| "invalid"))} inputmode="numeric" placeholder="10"
+                <input data-testid="ticket-count" class={classes!("input", "num", shown(Field::Count).map(|_| "invalid"))} inputmode="numeric" placeholder="10"
                     value={input.count.clone()} aria-invalid={shown(Field::Count).is_some().to_string()}
                     oninput={let d = d.clone(); Callback::from(move |e: InputEvent| d.dispatch(Msg::Count(input_value(&e))))} />
                 { for field_err(Field::Count) }
@@ -430,7 +430,7 @@ pub fn order_ticket(p: &OrderTicketProps) -> Html {
             </dl>
             { for field_err(Field::Order) }
             { for ev.warnings.iter().map(|w| html! { <div class="field-warn">{ w }</div> }) }
-            <button type="submit" class={classes!("btn", "btn-submit", if buying { "btn-buy" } else { "btn-sell" })}
+            <button type="submit" data-testid="ticket-submit" class={classes!("btn", "btn-submit", if buying { "btn-buy" } else { "btn-sell" })}
                 disabled={ev.ticket.is_none() || *sending}>
                 { if *sending { "Sending…".to_owned() } else {
                     ev.ticket.as_ref().map_or_else(|| "Review the ticket".to_owned(), describe_short)

@@ -467,7 +467,7 @@ pub fn markets_page() -> Html {
     html! {
         <section class="markets" aria-label="Markets">
             <div class="toolbar">
-                <input ref={search} class="input search" type="search" placeholder="Search title or ticker  ( / )"
+                <input ref={search} data-testid="market-search" class="input search" type="search" placeholder="Search title or ticker  ( / )"
                     aria-label="Search markets" value={query.text.clone()} oninput={on_text} />
                 <select class="input" aria-label="Status" onchange={set_q(|q, v| q.status = match v.as_str() {
                     "active" => Some(MarketStatus::Active), "closed" => Some(MarketStatus::Closed),

@@ -258,7 +258,7 @@ pub fn settings_page() -> Html {
                 <label class="check"><input type="checkbox" checked={s.confirm_orders} onchange={update(|s, e| s.confirm_orders = input_checked(e))} />{ "Confirm each order before sending (always on Production's first order)" }</label>
                 <label class="check"><input type="checkbox" checked={s.close_to_tray} onchange={update(|s, e| s.close_to_tray = input_checked(e))} />{ "Closing the window keeps the app in the tray" }</label>
                 <label class="field"><span class="field-label">{ "Theme" }</span>
-                    <select class="input" onchange={update(|s, e| s.theme = match input_value(e).as_str() { "light" => Theme::Light, "dark" => Theme::Dark, _ => Theme::System })}>
+                    <select class="input" data-testid="theme" onchange={update(|s, e| s.theme = match input_value(e).as_str() { "light" => Theme::Light, "dark" => Theme::Dark, _ => Theme::System })}>
                         <option value="system" selected={s.theme == Theme::System}>{ "Follow the system" }</option>
                         <option value="light" selected={s.theme == Theme::Light}>{ "Light" }</option>
                         <option value="dark" selected={s.theme == Theme::Dark}>{ "Dark" }</option>
