@@ -239,7 +239,18 @@ pub fn markets_page() -> Html {
         let list_ref = list_ref.clone();
         let watch = watch.clone();
         let event = ctx.state.event.clone();
+        let retry = retry.clone();
         use_effect_with(event.as_ref().map(|e| e.0), move |_| {
+            // A list answered from an empty or stale cache (the session was still catching
+            // up) is asked again once the exchange has been reached.
+            if let Some((_, ev)) = &event
+                && matches!(&**ev, AppEvent::Synced(_))
+            {
+                let l = list_ref.borrow();
+                if !l.loading && (l.stale || l.rows.is_empty()) {
+                    retry.set(*retry + 1);
+                }
+            }
             if let Some((_, ev)) = event
                 && let AppEvent::Market(row) = &*ev
             {
