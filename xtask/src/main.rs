@@ -53,7 +53,8 @@ fn main() -> ExitCode {
         Some("bundle") => bundle::run(args.get(1..).unwrap_or_default()),
         Some("setup") => setup::run(setup::Purpose::Test),
         Some("desktop") => desktop::run(),
-        Some("e2e") => e2e::run(),
+        // On its own the suite builds the UI first (`test` has built it already).
+        Some("e2e") => ui::build().and_then(|()| e2e::run()),
         Some("screenshots") => e2e::screenshots(),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
