@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use kalshi::model::fill::GetFillsParams;
+use kalshi::model::fill::{Fill, GetFillsParams};
 use kalshi::model::historical::HistoricalRangeParams;
 use kalshi::model::order::{GetOrdersParams, Order, OrderStatus};
 use kalshi::model::settlement::GetSettlementsParams;
@@ -203,50 +203,67 @@ async fn sync_fills(shared: &Shared, import: &mut HistoryImport) -> Result<usize
 /// Every fill in the historical archive (older than Kalshi's cutoff); returns how many
 /// were new. An exchange without an archive (404) has none.
 async fn import_archived_fills(shared: &Shared) -> Result<usize, CoreError> {
-    let params = HistoricalRangeParams {
-        limit: Some(PAGE),
-        ..HistoricalRangeParams::default()
-    };
-    let mut pages = pin!(
-        shared
-            .link
-            .client
-            .historical_fills_stream(params)
-            .chunks(PAGE as usize)
-    );
-    let mut new = 0;
-    while let Some(page) = pages.next().await {
-        let fills = match archive_page(page)? {
-            Some(fills) => fills,
-            None => break,
-        };
-        new += record::import_fills(shared, &fills).await?;
-    }
-    Ok(new)
+    let stream = shared.link.client.historical_fills_stream(archive_params());
+    import_archive::<Fill>(shared, stream).await
 }
 
 /// Every order in the historical archive; returns how many changed.
 async fn import_archived_orders(shared: &Shared) -> Result<usize, CoreError> {
-    let params = HistoricalRangeParams {
+    let stream = shared
+        .link
+        .client
+        .historical_orders_stream(archive_params());
+    import_archive::<Order>(shared, stream).await
+}
+
+/// The whole archive, a page at a time.
+fn archive_params() -> HistoricalRangeParams {
+    HistoricalRangeParams {
         limit: Some(PAGE),
         ..HistoricalRangeParams::default()
-    };
-    let mut pages = pin!(
-        shared
-            .link
-            .client
-            .historical_orders_stream(params)
-            .chunks(PAGE as usize)
-    );
-    let mut changed = 0;
-    while let Some(page) = pages.next().await {
-        let orders = match archive_page(page)? {
-            Some(orders) => orders,
-            None => break,
-        };
-        changed += record::import_orders(shared, &orders).await?;
     }
-    Ok(changed)
+}
+
+/// What an archive listing holds, and how a page of it is stored without per-row events.
+trait Archived: Sized {
+    fn import(
+        shared: &Shared,
+        items: &[Self],
+    ) -> impl std::future::Future<Output = Result<usize, CoreError>> + Send;
+}
+
+impl Archived for Fill {
+    fn import(
+        shared: &Shared,
+        items: &[Self],
+    ) -> impl std::future::Future<Output = Result<usize, CoreError>> + Send {
+        record::import_fills(shared, items)
+    }
+}
+
+impl Archived for Order {
+    fn import(
+        shared: &Shared,
+        items: &[Self],
+    ) -> impl std::future::Future<Output = Result<usize, CoreError>> + Send {
+        record::import_orders(shared, items)
+    }
+}
+
+/// Stores an archive listing page by page; the sum of what each page reports.
+async fn import_archive<T: Archived>(
+    shared: &Shared,
+    stream: impl futures_util::Stream<Item = Result<T, kalshi::rest::Error>>,
+) -> Result<usize, CoreError> {
+    let mut pages = pin!(stream.chunks(PAGE as usize));
+    let mut stored = 0;
+    while let Some(page) = pages.next().await {
+        let Some(items) = archive_page(page)? else {
+            break;
+        };
+        stored += T::import(shared, &items).await?;
+    }
+    Ok(stored)
 }
 
 /// One page of an archive listing; `None` when the exchange has no archive (404).
