@@ -17,9 +17,7 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use desk_core::{
-    CredentialError, CredentialStore, DeskEnvironment, MemoryCredentialStore, StoredKey,
-};
+use desk_core::{CredentialError, CredentialStore, DeskEnvironment, StoredKey};
 use kalshi::auth::Secret;
 
 /// The keychain service every entry is filed under.
@@ -80,51 +78,18 @@ impl KeychainStore {
     }
 }
 
-/// Where API keys are kept this run: the keychain when one answers, else memory, so the
-/// app still works (for this run) on a desktop with no Secret Service.
-#[derive(Debug, Clone)]
-pub enum KeyStorage {
-    /// The OS keychain: keys are kept across runs.
-    Keychain(KeychainStore),
-    /// No keychain answered: keys are kept in memory until the app quits. The UI says so,
-    /// with `reason`, when a key is added.
-    SessionOnly {
-        /// The keys of this run.
-        store: Arc<MemoryCredentialStore>,
-        /// Why there is no keychain, for the person.
-        reason: String,
-    },
-}
-
-impl KeyStorage {
-    /// Probes `keychain` once: no keychain at all ([`CredentialError::Unavailable`]) means
-    /// session-only keys. A keychain that answers with another error (locked, denied) is
-    /// still used: its errors surface when a key is read or saved, and the person can
-    /// unlock it.
-    pub fn detect(keychain: KeychainStore) -> Self {
-        match keychain.probe() {
-            Err(CredentialError::Unavailable(reason)) => {
-                tracing::warn!(%reason, "no keychain: API keys are kept for this session only");
-                Self::SessionOnly {
-                    store: Arc::new(MemoryCredentialStore::new()),
-                    reason,
-                }
-            }
-            Ok(()) | Err(_) => Self::Keychain(keychain),
+/// The keychain to keep keys in, if one answers: `Err(why)` (for the person) when probing
+/// `keychain` fails, and keys can then be kept for the session only ([`crate::keyring`]).
+///
+/// # Errors
+/// The probe's failure, as text.
+pub fn detect(keychain: KeychainStore) -> Result<Arc<dyn CredentialStore>, String> {
+    match keychain.probe() {
+        Ok(()) => Ok(Arc::new(keychain)),
+        Err(e) => {
+            tracing::warn!(error = %e, "no keychain: API keys are kept for this session only");
+            Err(e.to_string())
         }
-    }
-
-    /// The store to give core.
-    pub fn store(&self) -> Arc<dyn CredentialStore> {
-        match self {
-            Self::Keychain(keychain) => Arc::new(keychain.clone()),
-            Self::SessionOnly { store, .. } => store.clone(),
-        }
-    }
-
-    /// Whether keys outlive this run.
-    pub fn persists(&self) -> bool {
-        matches!(self, Self::Keychain(_))
     }
 }
 

@@ -89,13 +89,7 @@ impl AppState {
         let keychain = match &options.keychain {
             Some(Keychain::Store(k)) => Ok(k.clone()),
             Some(Keychain::Unavailable(why)) => Err(why.clone()),
-            None => {
-                let os = crate::keychain::KeychainStore::new();
-                match os.probe() {
-                    Ok(()) => Ok(Arc::new(os) as Arc<dyn CredentialStore>),
-                    Err(e) => Err(e.to_string()),
-                }
-            }
+            None => crate::keychain::detect(crate::keychain::KeychainStore::new()),
         };
         Ok(Self {
             bus: Arc::new(Bus::new(settings)),

@@ -6,7 +6,8 @@
 use desk_core::{CredentialStore, DeskEnvironment, StoredKey};
 use desk_core::{Session, SessionConfig, SimulatorSetup};
 use kalshi::auth::PrivateKey;
-use kalshi_desk::keychain::{KeyStorage, KeychainStore};
+use kalshi_desk::keychain::{KeychainStore, detect};
+use kalshi_desk::keyring::KeyRing;
 use kalshi_sim::SimConfig;
 
 fn store() -> KeychainStore {
@@ -78,19 +79,20 @@ fn without_a_keychain_the_error_says_so_plainly() {
 #[tokio::test]
 #[ignore = "runs with no Secret Service on the bus (cargo xtask test arranges that)"]
 async fn without_a_keychain_keys_are_kept_for_the_session_only() {
-    let storage = KeyStorage::detect(store());
-    let KeyStorage::SessionOnly { reason, .. } = &storage else {
-        panic!("a keychain answered: {storage:?}")
+    let detected = detect(store());
+    let Err(reason) = &detected else {
+        panic!("a keychain answered")
     };
     assert!(
         reason.contains("keychain"),
         "the person is told why: {reason}"
     );
-    assert!(!storage.persists());
+    let ring = std::sync::Arc::new(KeyRing::new(detected));
+    assert!(!ring.keychain_available());
 
     // A key added now works for the session (here: the simulator's, made on first open).
     let dir = tempfile::tempdir().unwrap();
-    let credentials = storage.store();
+    let credentials: std::sync::Arc<dyn CredentialStore> = ring.clone();
     let mut config = SessionConfig::new(
         DeskEnvironment::Simulator,
         dir.path().join("desk.sqlite"),
