@@ -14,7 +14,6 @@ pub mod bindings;
 pub mod book;
 pub mod chart;
 pub mod components;
-pub mod fees;
 pub mod format;
 pub mod pages;
 pub mod ticket;

@@ -6,8 +6,8 @@
 use ipc::commands::market::{PriceLevel, PriceRange};
 use ipc::commands::orders::{Action, Outcome, Ticket, TimeInForce};
 use ipc::{Count, Money, Price};
+use money::fees::{ExactFee, FeeRate, Variance};
 
-use crate::fees;
 use crate::format::{cents, count, dollars, parse_cents, parse_whole_count};
 use crate::ticks;
 
@@ -331,7 +331,12 @@ pub fn evaluate(input: &TicketInput, ctx: &Context<'_>) -> Evaluation {
         Money::ZERO
     };
     let cost = Money::from_units(filled_money.units().saturating_add(rest_money.units()));
-    let fee = fees::fee_of_fills(fees::TAKER_BP, &fills);
+    // Kalshi's formula on each fill, summed exactly and rounded up to the cent once.
+    let fee = fills
+        .iter()
+        .map(|&(price, count)| FeeRate::TAKER.fee(count, Variance::at(price)))
+        .sum::<ExactFee>()
+        .ceil_to(Money::from_cents(1));
     let max_payout = match input.action {
         Action::Buy => Money::cost(Price::ONE, n).unwrap_or(Money::ZERO),
         Action::Sell => Money::ZERO,

@@ -17,11 +17,15 @@
 //! spaces, `+`, `.5`, `5.`, empty) is an error naming the input. Formatting produces the
 //! canonical text, so a canonical string round-trips byte for byte.
 //!
+//! [`fees`] holds Kalshi's fee formula on these numbers.
+//!
 //! The crate depends on serde alone, so the SDK (`kalshi`, which re-exports these types
 //! as `kalshi::model::{Price, Money, Count}`) and the wasm UI's contract (`ipc`) share one
 //! definition of the numbers.
 #![deny(missing_docs, rustdoc::broken_intra_doc_links)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod fees;
 
 use std::fmt;
 use std::str::FromStr;

@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 
 use crate::db::Store;
 use crate::error::{StoreResult, db_err};
-use crate::rows::{from_ms, to_ms};
+use crate::rows::{from_ms, to_unix_ms};
 use crate::scope::Scope;
 
 /// A stored cursor.
@@ -64,7 +64,7 @@ impl Store {
         .bind(scope_id)
         .bind(stream)
         .bind(value)
-        .bind(to_ms(at))
+        .bind(to_unix_ms(at))
         .execute(&self.writer)
         .await
         .map_err(db_err("sync_cursors", "setting a cursor"))?;

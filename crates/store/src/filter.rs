@@ -5,7 +5,7 @@ use kalshi::model::order::{BookSide, OrderStatus, OutcomeSide};
 use sqlx::{QueryBuilder, Sqlite};
 use time::OffsetDateTime;
 
-use crate::rows::to_ms;
+use crate::rows::to_unix_ms;
 
 /// A half-open time range `[from, until)`; either end may be open.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -34,10 +34,12 @@ impl TimeRange {
     /// Appends ` AND column >= from AND column < until` for the ends that are set.
     pub(crate) fn push_conditions(&self, qb: &mut QueryBuilder<'_, Sqlite>, column: &str) {
         if let Some(from) = self.from {
-            qb.push(format!(" AND {column} >= ")).push_bind(to_ms(from));
+            qb.push(format!(" AND {column} >= "))
+                .push_bind(to_unix_ms(from));
         }
         if let Some(until) = self.until {
-            qb.push(format!(" AND {column} < ")).push_bind(to_ms(until));
+            qb.push(format!(" AND {column} < "))
+                .push_bind(to_unix_ms(until));
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::error::{StoreError, StoreResult, db_err};
 use crate::filter::{TimeRange, like_pattern};
 use crate::report::UpsertReport;
 use crate::rows::market::{self, CachedMarket, MarketValues, RawMarket};
-use crate::rows::{KeepKnown, to_ms};
+use crate::rows::{KeepKnown, to_unix_ms};
 use crate::scope::Scope;
 
 /// The last fetch wins; `fetched_ms` always moves, but only a content change bumps the
@@ -129,7 +129,7 @@ impl Store {
             .map(MarketValues::new)
             .collect::<StoreResult<Vec<_>>>()?;
         let scope_id = self.scope_id(scope).await?;
-        let fetched_ms = to_ms(fetched_at);
+        let fetched_ms = to_unix_ms(fetched_at);
         let mut tx = self
             .writer
             .begin()
@@ -262,7 +262,7 @@ impl Store {
             return Ok(());
         }
         let scope_id = self.scope_id(scope).await?;
-        let fetched_ms = to_ms(fetched_at);
+        let fetched_ms = to_unix_ms(fetched_at);
         let mut tx = self
             .writer
             .begin()
@@ -348,10 +348,10 @@ fn push_market_filter(
             .push("))");
     }
     if let Some(from) = query.closing.from {
-        qb.push(" AND m.close_ms >= ").push_bind(to_ms(from));
+        qb.push(" AND m.close_ms >= ").push_bind(to_unix_ms(from));
     }
     if let Some(until) = query.closing.until {
-        qb.push(" AND m.close_ms <= ").push_bind(to_ms(until));
+        qb.push(" AND m.close_ms <= ").push_bind(to_unix_ms(until));
     }
     if let Some(text) = query.text.as_deref().filter(|t| !t.trim().is_empty()) {
         let pattern = like_pattern(text.trim());

@@ -9,7 +9,7 @@ use crate::filter::TimeRange;
 use crate::rows::snapshot::{
     self, NewSnapshot, PortfolioPoint, RawPoint, RawSnapshot, SnapshotRow,
 };
-use crate::rows::to_ms;
+use crate::rows::to_unix_ms;
 use crate::scope::Scope;
 
 /// Milliseconds in a UTC day, the bucket of [`Resolution::Daily`].
@@ -39,7 +39,7 @@ impl Store {
              VALUES (?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(scope_id)
-        .bind(to_ms(snapshot.captured_at))
+        .bind(to_unix_ms(snapshot.captured_at))
         .bind(snapshot.balance.units())
         .bind(snapshot.portfolio_value.units())
         .bind(positions)

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use crate::db::Store;
 use crate::error::{StoreResult, db_err};
-use crate::rows::{from_ms, to_ms};
+use crate::rows::{from_ms, to_unix_ms};
 use crate::scope::Scope;
 
 /// An unconfirmed order as stored.
@@ -43,7 +43,7 @@ impl Store {
         .bind(&row.ticker)
         .bind(&row.ticket)
         .bind(&row.error)
-        .bind(to_ms(row.sent_at))
+        .bind(to_unix_ms(row.sent_at))
         .execute(&self.writer)
         .await
         .map_err(db_err("unconfirmed_orders", "saving an unconfirmed order"))?;

@@ -30,9 +30,10 @@ pub use portfolio::{
 
 use time::OffsetDateTime;
 
-/// Unix milliseconds of `t` (saturating far outside the supported range).
+/// Unix milliseconds of `t`, as the store keeps times: the UI and the database agree on
+/// every instant.
 pub fn ms(t: OffsetDateTime) -> i64 {
-    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+    store::to_unix_ms(t)
 }
 
 /// The time of Unix milliseconds `ms`; `None` outside the representable range.

@@ -2,7 +2,7 @@
 //! and balance (cost plus worst-case fee). Pure functions of the ticket and what is known
 //! about the market and the account, so every rule is unit-tested.
 
-use kalshi::fees::{FeeRate, Variance};
+use kalshi::fees::FeeRate;
 use kalshi::model::market::Market;
 use kalshi::model::order::BookSide;
 use kalshi::model::price_range::{is_tradable, next_tick_down, next_tick_up};
@@ -110,7 +110,7 @@ pub(crate) fn worst_case_cost(
 /// [`kalshi::fees`]), rounded up to the cent as Kalshi documents: this is a conservative
 /// balance check, so it must never come out below what the exchange will charge.
 fn worst_fee_units(side: BookSide, price: Price, count: Count) -> i128 {
-    let variance = Variance::worst_for_limit(side, price);
+    let variance = kalshi::fees::worst_for_limit(side, price);
     let fee = FeeRate::TAKER
         .fee(count, variance)
         .ceil_to(Money::from_cents(1));

@@ -116,13 +116,13 @@ pub(crate) fn pp(price_units: i64) -> i64 {
 }
 
 /// The largest P × (1 − P) over the prices an order at `limit` can trade at as a taker
-/// (see [`Variance::worst_for_limit`]), in price units².
+/// (see [`kalshi::fees::worst_for_limit`]), in price units².
 pub(crate) fn worst_taker_pp(side: BookSide, limit_units: i64) -> i64 {
     let side = match side {
         BookSide::Bid => WireBookSide::Bid,
         BookSide::Ask => WireBookSide::Ask,
     };
-    Variance::worst_for_limit(side, Price::from_units(limit_units)).units()
+    kalshi::fees::worst_for_limit(side, Price::from_units(limit_units)).units()
 }
 
 fn exact(rate_bp: i64, count_units: i64, pp_units: i64) -> ExactFee {

@@ -7,7 +7,7 @@ use sqlx::query_builder::Separated;
 use sqlx::{FromRow, Sqlite};
 use time::OffsetDateTime;
 
-use super::{from_ms, opt_small, opt_wire, price, small, to_ms, wire};
+use super::{from_ms, opt_small, opt_wire, price, small, to_unix_ms, wire};
 use crate::error::StoreResult;
 
 const TABLE: &str = "fills";
@@ -42,7 +42,7 @@ pub(crate) const SELECT_COLUMNS: &str = "id, fill_id, trade_id, order_id, ticker
 /// The history sort key: execution time, falling back to the legacy `ts` seconds (and 0).
 pub(crate) fn created_ms(f: &Fill) -> i64 {
     match (f.created_time, f.ts) {
-        (Some(t), _) => to_ms(t),
+        (Some(t), _) => to_unix_ms(t),
         (None, Some(secs)) => secs.saturating_mul(1000),
         (None, None) => 0,
     }

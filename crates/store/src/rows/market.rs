@@ -6,7 +6,7 @@ use sqlx::query_builder::Separated;
 use sqlx::{FromRow, Sqlite};
 use time::OffsetDateTime;
 
-use super::{decode, from_ms, to_ms};
+use super::{decode, from_ms, to_unix_ms};
 use crate::error::{StoreError, StoreResult};
 
 const TABLE: &str = "markets";
@@ -99,8 +99,8 @@ pub(crate) fn bind<'q>(
         .push_bind(title(m))
         .push_bind(m.yes_sub_title.as_str())
         .push_bind(m.status.as_str())
-        .push_bind(to_ms(m.close_time))
-        .push_bind(to_ms(m.updated_time))
+        .push_bind(to_unix_ms(m.close_time))
+        .push_bind(to_unix_ms(m.updated_time))
         .push_bind(fetched_ms)
         .push_bind(v.json.as_str())
         .push_bind(m.volume_fp.units())

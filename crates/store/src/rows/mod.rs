@@ -16,8 +16,9 @@ use time::OffsetDateTime;
 
 use crate::error::{StoreError, StoreResult};
 
-/// Unix milliseconds of `t`, rounded down (sub-millisecond precision is not kept).
-pub(crate) fn to_ms(t: OffsetDateTime) -> i64 {
+/// Unix milliseconds of `t`, rounded down (sub-millisecond precision is not kept); the one
+/// conversion of the store and of the views built from it.
+pub fn to_unix_ms(t: OffsetDateTime) -> i64 {
     let ms = t.unix_timestamp_nanos().div_euclid(1_000_000);
     // `OffsetDateTime` spans at most ±999,999 years, far inside i64 milliseconds.
     i64::try_from(ms).unwrap_or(if ms < 0 { i64::MIN } else { i64::MAX })
@@ -160,13 +161,13 @@ mod tests {
     #[test]
     fn milliseconds_round_down_and_round_trip() {
         let t = datetime!(2026-05-31 23:34:49.912729 UTC);
-        assert_eq!(to_ms(t), 1_780_270_489_912);
+        assert_eq!(to_unix_ms(t), 1_780_270_489_912);
         assert_eq!(
             from_ms("t", "c", 1_780_270_489_912).unwrap(),
             datetime!(2026-05-31 23:34:49.912 UTC)
         );
         assert_eq!(
-            to_ms(datetime!(1969-12-31 23:59:59.9995 UTC)),
+            to_unix_ms(datetime!(1969-12-31 23:59:59.9995 UTC)),
             -1,
             "floor, not truncation"
         );

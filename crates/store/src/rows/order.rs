@@ -8,7 +8,7 @@ use sqlx::query_builder::Separated;
 use sqlx::{FromRow, Sqlite};
 use time::OffsetDateTime;
 
-use super::{from_ms, from_opt_ms, opt_small, opt_wire, price, to_ms, wire};
+use super::{from_ms, from_opt_ms, opt_small, opt_wire, price, to_unix_ms, wire};
 use crate::error::StoreResult;
 
 const TABLE: &str = "orders";
@@ -60,12 +60,12 @@ pub(crate) const SELECT_COLUMNS: &str = "id, order_id, user_id, client_order_id,
 /// The history sort key: when the order was created, falling back to its last update
 /// (and to 0) because the field is optional on the wire.
 pub(crate) fn created_ms(o: &Order) -> i64 {
-    o.created_time.or(o.last_update_time).map_or(0, to_ms)
+    o.created_time.or(o.last_update_time).map_or(0, to_unix_ms)
 }
 
 /// The staleness key: the exchange's last update, falling back to creation (and to 0).
 pub(crate) fn last_update_ms(o: &Order) -> i64 {
-    o.last_update_time.or(o.created_time).map_or(0, to_ms)
+    o.last_update_time.or(o.created_time).map_or(0, to_unix_ms)
 }
 
 /// Pushes one order's values in [`INSERT_COLUMNS`] order.
@@ -94,7 +94,7 @@ pub(crate) fn bind<'q>(
         .push_bind(o.maker_fill_cost_dollars.units())
         .push_bind(o.taker_fees_dollars.units())
         .push_bind(o.maker_fees_dollars.units())
-        .push_bind(o.expiration_time.map(to_ms))
+        .push_bind(o.expiration_time.map(to_unix_ms))
         .push_bind(created_ms(o))
         .push_bind(last_update_ms(o))
         .push_bind(

@@ -7,7 +7,7 @@ use sqlx::query_builder::Separated;
 use sqlx::{FromRow, Sqlite};
 use time::OffsetDateTime;
 
-use super::{from_ms, small, to_ms};
+use super::{from_ms, small, to_unix_ms};
 use crate::error::StoreResult;
 
 const TABLE: &str = "positions";
@@ -48,7 +48,7 @@ pub(crate) fn bind<'q>(
         .push_bind(p.market_exposure_dollars.units())
         .push_bind(p.realized_pnl_dollars.units())
         .push_bind(p.fees_paid_dollars.units())
-        .push_bind(to_ms(p.last_updated_ts));
+        .push_bind(to_unix_ms(p.last_updated_ts));
 }
 
 /// An open position as stored; `position` > 0 is long YES, < 0 long NO.

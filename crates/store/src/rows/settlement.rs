@@ -7,7 +7,7 @@ use sqlx::query_builder::Separated;
 use sqlx::{FromRow, Sqlite};
 use time::OffsetDateTime;
 
-use super::{decode, from_ms, small, to_ms, wire};
+use super::{decode, from_ms, small, to_unix_ms, wire};
 use crate::error::StoreResult;
 
 const TABLE: &str = "settlements";
@@ -55,7 +55,7 @@ pub(crate) fn bind<'q>(
         .push_bind(s.no_count_fp.units())
         .push_bind(s.no_total_cost_dollars.units())
         .push_bind(s.revenue)
-        .push_bind(to_ms(s.settled_time))
+        .push_bind(to_unix_ms(s.settled_time))
         .push_bind(s.fee_cost.units())
         .push_bind(s.value);
 }
