@@ -18,6 +18,7 @@ use ipc::commands::history::*;
 use ipc::commands::market::*;
 use ipc::commands::markets::*;
 use ipc::commands::orders::*;
+use ipc::commands::portfolio::*;
 use ipc::commands::settings::*;
 use ipc::{AppError, Command, Count, ErrorCode, Price};
 use kalshi_desk::state::{AppOptions, AppState, Keychain};
@@ -463,6 +464,185 @@ fn markets_views_orders_history_and_bad_inputs_on_the_simulator() {
         settings
     );
     assert_eq!(*desk.state().bus.settings().borrow(), settings);
+}
+
+#[test]
+fn resting_orders_trades_candles_pnl_and_the_key_on_the_simulator() {
+    let desk = simulator_desk();
+    let session = desk.synced();
+    let one = Count::from_contracts(1);
+    let gtc = TimeInForce::GoodTillCanceled;
+
+    // A fill, then the market's public tape, candles and P&L all show it.
+    let (ticker, ask) = market_with_ask(&desk);
+    let placed = desk.ok(&ticket(
+        &ticker,
+        ask.price,
+        one,
+        TimeInForce::ImmediateOrCancel,
+    ));
+    let fill = desk.until("the fill in history", |d| {
+        d.history()
+            .1
+            .into_iter()
+            .find(|f| f.order_id == placed.order_id)
+    });
+    let tape = desk.ok(&RecentTrades {
+        ticker: ticker.clone(),
+        limit: 100,
+    });
+    assert!(tape.iter().all(|t| t.ticker == ticker), "one market's tape");
+    assert!(
+        tape.windows(2).all(|w| w[0].created_ms >= w[1].created_ms),
+        "newest first"
+    );
+    assert!(
+        tape.iter()
+            .any(|t| t.yes_price == fill.yes_price && t.created_ms >= fill.created_ms - 1_000),
+        "our trade is on the tape: {tape:?}"
+    );
+    let candles = desk.ok(&Candles {
+        ticker: ticker.clone(),
+        range: CandleRange::Hour,
+    });
+    assert_eq!(candles.period_minutes, 1, "an hour in minutes");
+    assert!(
+        candles
+            .candles
+            .windows(2)
+            .all(|w| w[0].end_ms < w[1].end_ms),
+        "oldest first"
+    );
+    let minute = candles
+        .candles
+        .iter()
+        .find(|c| c.end_ms >= fill.created_ms)
+        .unwrap_or_else(|| {
+            panic!(
+                "the fill's minute ({}): {:?}",
+                fill.created_ms,
+                candles.candles.iter().rev().take(3).collect::<Vec<_>>()
+            )
+        });
+    assert!(
+        minute.volume >= one,
+        "the fill's minute has volume: {minute:?}"
+    );
+    assert!(minute.close.is_some(), "and a last trade price");
+    let pnl = desk.ok(&PnlByMarket {
+        tickers: Some(vec![ticker.clone()]),
+    });
+    assert_eq!(pnl.len(), 1, "one market asked, one row");
+    assert_eq!(pnl[0].ticker, ticker);
+    assert_eq!((pnl[0].fills, pnl[0].bought), (1, one));
+    assert_eq!(pnl[0].net_position, one);
+    assert!(
+        desk.ok(&Settlements {
+            from_ms: None,
+            until_ms: None
+        })
+        .is_empty(),
+        "nothing has settled on a new account"
+    );
+
+    // A resting order: amend it, decrease it, then the panic button.
+    let three = Count::from_contracts(3);
+    let low = Price::parse("0.01").unwrap();
+    let resting = desk.ok(&ticket(&ticker, low, three, gtc));
+    assert_eq!(resting.remaining_count, three, "rests at the bottom");
+    let id = resting.order_id.clone();
+    let order = |d: &Desk| {
+        d.ok(&RestingOrders {
+            ticker: Some(ticker.clone()),
+        })
+        .orders
+        .into_iter()
+        .find(|o| o.order_id == id)
+    };
+    assert_eq!(
+        desk.code(&AmendOrder {
+            order_id: id.clone(),
+            yes_price: Price::parse("0.0250").unwrap(),
+            total_count: three,
+        }),
+        ErrorCode::PriceOffGrid
+    );
+    assert_eq!(
+        desk.code(&AmendOrder {
+            order_id: "no-such-order".into(),
+            yes_price: Price::parse("0.02").unwrap(),
+            total_count: three,
+        }),
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        order(&desk).unwrap().yes_price,
+        low,
+        "refusals change nothing"
+    );
+    desk.ok(&AmendOrder {
+        order_id: id.clone(),
+        yes_price: Price::parse("0.02").unwrap(),
+        total_count: three,
+    });
+    desk.until("the amended price", |d| {
+        order(d).filter(|o| o.yes_price == Price::parse("0.02").unwrap())
+    });
+    assert_eq!(
+        desk.code(&DecreaseOrder {
+            order_id: id.clone(),
+            decrease: Decrease::By { count: Count::ZERO },
+        }),
+        ErrorCode::InvalidCount
+    );
+    desk.ok(&DecreaseOrder {
+        order_id: id.clone(),
+        decrease: Decrease::By { count: one },
+    });
+    desk.until("two left", |d| {
+        order(d).filter(|o| o.remaining_count == Count::from_contracts(2))
+    });
+    let report = desk.ok(&CancelAll {
+        ticker: Some(ticker.clone()),
+    });
+    assert_eq!(report.canceled, vec![id.clone()], "{report:?}");
+    assert!(report.failed.is_empty());
+    desk.until("the cancel in history", |d| {
+        d.history()
+            .0
+            .into_iter()
+            .find(|o| o.order_id == id && o.status == OrderStatus::Canceled)
+    });
+    assert!(order(&desk).is_none(), "nothing rests any more");
+
+    // The key: tested against the exchange, then removed from the keychain.
+    let key = session.key.expect("the simulator key");
+    let tested = desk.ok(&TestKey {
+        environment: Environment::Simulator,
+    });
+    assert_eq!(tested.key, key);
+    desk.until("the portfolio's balance to match the test's", |d| {
+        (d.ok(&GetPortfolio {}).balance == Some(tested.balance)).then_some(())
+    });
+    assert!(
+        !desk.ok(&RemoveKey {
+            environment: Environment::Demo
+        }),
+        "no demo key to remove"
+    );
+    assert!(desk.ok(&RemoveKey {
+        environment: Environment::Simulator
+    }));
+    assert!(
+        desk.ok(&ListKeys {}).keys.is_empty(),
+        "the key is gone from the list"
+    );
+    assert_eq!(
+        desk.code(&TestKey {
+            environment: Environment::Simulator
+        }),
+        ErrorCode::NoCredentials
+    );
 }
 
 struct Production {

@@ -230,7 +230,9 @@ impl Session {
                 ticker,
                 &CandlesticksParams {
                     start_ts: start.unix_timestamp(),
-                    end_ts: now.unix_timestamp(),
+                    // Kalshi returns the periods that end inside the window; the one in
+                    // progress ends after `now`, and a chart must show it.
+                    end_ts: ipc_view::period_end(period, now),
                     period_interval: period,
                     include_latest_before_start: None,
                 },

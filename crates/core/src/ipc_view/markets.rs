@@ -140,6 +140,15 @@ pub fn candle_range(
     }
 }
 
+/// The end (Unix seconds) of the `period` that contains `now`: the period in progress.
+pub fn period_end(period: PeriodInterval, now: OffsetDateTime) -> i64 {
+    let seconds = i64::from(period.minutes()) * 60;
+    let now = now.unix_timestamp();
+    now.div_euclid(seconds)
+        .saturating_add(1)
+        .saturating_mul(seconds)
+}
+
 /// Candles as the chart takes them.
 pub fn candle_series(
     ticker: &str,
@@ -210,5 +219,29 @@ pub fn market_update(
         open_interest: u.ticker_data.as_ref().map(|t| t.open_interest_fp),
         stale: u.stale,
         refused: u.refused.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    #[test]
+    fn the_period_in_progress_ends_after_now() {
+        let now = datetime!(2026-12-05 00:41:17 UTC);
+        let minute = period_end(PeriodInterval::OneMinute, now);
+        assert_eq!(minute, datetime!(2026-12-05 00:42:00 UTC).unix_timestamp());
+        let hour = period_end(PeriodInterval::OneHour, now);
+        assert_eq!(hour, datetime!(2026-12-05 01:00:00 UTC).unix_timestamp());
+        let day = period_end(PeriodInterval::OneDay, now);
+        assert_eq!(day, datetime!(2026-12-06 00:00:00 UTC).unix_timestamp());
+        // On a boundary, the period that starts there is the one in progress.
+        let boundary = datetime!(2026-12-05 00:42:00 UTC);
+        assert_eq!(
+            period_end(PeriodInterval::OneMinute, boundary),
+            datetime!(2026-12-05 00:43:00 UTC).unix_timestamp()
+        );
     }
 }

@@ -17,7 +17,7 @@ pub use history::{
     page_request,
 };
 pub use markets::{
-    candle_range, candle_series, market_detail, market_row, market_update, trade_view,
+    candle_range, candle_series, market_detail, market_row, market_update, period_end, trade_view,
 };
 pub use orders::{
     book_side, cancel_all_report, decrease, order_list, outcome, pending_order, placed_order,
