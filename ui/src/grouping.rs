@@ -30,16 +30,6 @@ pub enum Item {
     },
 }
 
-impl Item {
-    /// The market index the item starts at (a header's first market).
-    pub fn market(self) -> usize {
-        match self {
-            Item::Event { first, .. } => first,
-            Item::Market { index, .. } => index,
-        }
-    }
-}
-
 /// The items for market rows whose events are `events` (in list order), hiding the
 /// markets of the runs whose event `collapsed` says is collapsed.
 pub fn layout<'a>(
@@ -76,16 +66,22 @@ pub fn layout<'a>(
     items
 }
 
-/// Where the item showing market `index` now sits (its header when the run is collapsed),
-/// so the selection follows a market when a run above it opens or closes.
-pub fn position_of(items: &[Item], index: usize) -> Option<usize> {
-    items.iter().position(|item| match *item {
-        Item::Market { index: i, .. } => i == index,
-        Item::Event {
-            first,
-            len,
-            collapsed,
-        } => collapsed && (first..first + len).contains(&index),
+/// Where `item` (from an earlier layout) sits in `items`: a header stays on its header, a
+/// market on its row or, when its run is now folded, its header. The selection follows
+/// it when a run opens or closes.
+pub fn position_of(items: &[Item], item: Item) -> Option<usize> {
+    items.iter().position(|now| match (item, *now) {
+        (Item::Event { first: a, .. }, Item::Event { first: b, .. }) => a == b,
+        (Item::Market { index, .. }, Item::Market { index: i, .. }) => i == index,
+        (
+            Item::Market { index, .. },
+            Item::Event {
+                first,
+                len,
+                collapsed,
+            },
+        ) => collapsed && (first..first + len).contains(&index),
+        (Item::Event { .. }, Item::Market { .. }) => false,
     })
 }
 
@@ -159,13 +155,23 @@ mod tests {
             ]
         );
         assert_eq!(
-            position_of(&items, 1),
+            position_of(&items, m(1, true)),
             Some(0),
             "a hidden market is at its header"
         );
-        assert_eq!(position_of(&items, 3), Some(3));
-        assert_eq!(position_of(&items, 9), None);
-        assert_eq!(items[0].market(), 0);
+        assert_eq!(position_of(&items, m(3, true)), Some(3));
+        assert_eq!(position_of(&items, m(9, false)), None);
+        let open = layout(["A", "A", "B", "B"], |_| false);
+        assert_eq!(
+            position_of(&open, items[1]),
+            Some(3),
+            "B's header moves down two rows when A opens"
+        );
+        assert_eq!(
+            position_of(&open, items[0]),
+            Some(0),
+            "a header stays on itself"
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::app::{Route, now_ms, shortcut, use_app};
 use crate::bindings::invoke;
 use crate::components::common::{empty_state, error_state, input_value, set_css_var, skeleton};
 use crate::format;
-use crate::grouping::{Item, layout};
+use crate::grouping::{Item, layout, position_of};
 use crate::window::{reveal, window};
 
 const ROW_H: u32 = 30;
@@ -371,12 +371,24 @@ pub fn markets_page() -> Html {
         let ctx = ctx.clone();
         Callback::from(move |t: String| ctx.go(Route::Market(t)))
     };
+    // Folds or opens an event; the selection stays on the row it was on.
     let toggle = {
-        let collapsed = collapsed.clone();
+        let (collapsed, selected, list_ref) =
+            (collapsed.clone(), selected.clone(), list_ref.clone());
         Callback::from(move |event: String| {
             let mut set = (*collapsed).clone();
             if !set.remove(&event) {
                 set.insert(event);
+            }
+            let l = list_ref.borrow();
+            let events = || l.rows.iter().map(|r| r.event_ticker.as_str());
+            let before = layout(events(), |e| collapsed.contains(e));
+            let after = layout(events(), |e| set.contains(e));
+            if let Some(pos) = before
+                .get(*selected)
+                .and_then(|item| position_of(&after, *item))
+            {
+                selected.set(pos);
             }
             collapsed.set(set);
         })
