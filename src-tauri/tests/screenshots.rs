@@ -65,7 +65,7 @@ async fn shoot(c: Client, dir: PathBuf) -> Step {
     // And one resting far from the market, for the orders page's Amend / Decrease / Cancel.
     buy_yes(&c, "1", "5").await?;
     wait_text(&c, ".toast", "the resting order", |t| {
-        t.starts_with("Placed") && t.ends_with("5 resting")
+        t.starts_with("Placed") && t.contains("5 resting")
     })
     .await?;
     for theme in ["light", "dark"] {
