@@ -3,7 +3,7 @@
 //! the version in Cargo.lock (the CLI and the library must match), then the static files.
 //! The shell embeds `ui/dist` when it compiles, so this runs before anything builds it.
 //!
-//! [`test`] runs the UI's wasm tests with `wasm-bindgen-test-runner` (it comes with the
+//! [`test()`] runs the UI's wasm tests with `wasm-bindgen-test-runner` (it comes with the
 //! CLI): the pure modules under node, the components in headless Chromium.
 
 use std::path::Path;
