@@ -201,16 +201,22 @@ pub fn markets_page() -> Html {
         }
     };
 
+    // Set when a catch-up finishes while the first page is being asked for: an answer
+    // from the cache is then asked for again.
+    let ask_again = use_mut_ref(|| false);
     // First page whenever the query changes.
     {
         let set_list = set_list.clone();
         let list_ref = list_ref.clone();
-        use_effect_with(((*query).clone(), *retry), move |(q, _)| {
+        let (retry, ask_again) = (retry.clone(), ask_again.clone());
+        use_effect_with(((*query).clone(), *retry), move |(q, asked)| {
+            let asked = *asked;
             let req = q.request(0, None);
             let mut l = list_ref.borrow().clone();
             l.loading = true;
             l.error = None;
             set_list(l);
+            *ask_again.borrow_mut() = false;
             let list_ref = list_ref.clone();
             spawn_local(async move {
                 let mut l = list_ref.borrow().clone();
@@ -224,8 +230,31 @@ pub fn markets_page() -> Html {
                     Err(e) => l.error = Some(e),
                 }
                 l.loading = false;
+                let from_cache = l.stale || l.rows.is_empty();
                 set_list(l);
+                if from_cache && std::mem::take(&mut *ask_again.borrow_mut()) {
+                    retry.set(asked + 1);
+                }
             });
+        });
+    }
+    // A list answered from an empty or stale cache (the session was still catching up)
+    // is asked again after each catch-up. Keyed on the session's last sync time rather
+    // than on the Synced event: events arriving together are rendered once, so a burst
+    // of market updates right after a sync would hide it.
+    {
+        let list_ref = list_ref.clone();
+        let (retry, ask_again) = (retry.clone(), ask_again.clone());
+        let synced = ctx.state.session.as_ref().and_then(|s| s.last_synced_ms);
+        use_effect_with(synced, move |synced| {
+            if synced.is_some() {
+                let l = list_ref.borrow();
+                if l.loading {
+                    *ask_again.borrow_mut() = true;
+                } else if l.stale || l.rows.is_empty() {
+                    retry.set(*retry + 1);
+                }
+            }
         });
     }
     // The watchlist rows.
@@ -297,18 +326,7 @@ pub fn markets_page() -> Html {
         let list_ref = list_ref.clone();
         let watch = watch.clone();
         let event = ctx.state.event.clone();
-        let retry = retry.clone();
         use_effect_with(event.as_ref().map(|e| e.0), move |_| {
-            // A list answered from an empty or stale cache (the session was still catching
-            // up) is asked again once the exchange has been reached.
-            if let Some((_, ev)) = &event
-                && matches!(&**ev, AppEvent::Synced(_))
-            {
-                let l = list_ref.borrow();
-                if !l.loading && (l.stale || l.rows.is_empty()) {
-                    retry.set(*retry + 1);
-                }
-            }
             if let Some((_, ev)) = event
                 && let AppEvent::Market(row) = &*ev
             {
