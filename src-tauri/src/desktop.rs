@@ -1,5 +1,5 @@
 //! The desktop parts in one place for the app's builder: the plugins they need
-//! ([`plugins`]) and their start ([`setup`]): the log file, fill notifications, the tray,
+//! ([`plugins`], including the native file dialogs the settings and history pages open) and their start ([`setup`]): the log file, fill notifications, the tray,
 //! close-to-tray, single instance and the remembered window size and position.
 
 use std::sync::Arc;
@@ -18,6 +18,9 @@ pub fn plugins<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(window::single_instance_plugin())
         .plugin(window::state_plugin())
+        // Open (a key file) and save (a CSV export) dialogs; the capability allows only
+        // those two calls, and the paths they return go to our own commands.
+        .plugin(tauri_plugin_dialog::init())
 }
 
 /// Starts the desktop parts; call it from the builder's `setup`. Takes the app's [`Bus`]

@@ -268,9 +268,13 @@ fn every_command_is_registered_and_allowed() {
         .collect();
     expected.insert("core:event:default".into());
     expected.insert("notification:default".into());
+    // The native open and save dialogs (a key file, a CSV export), none of the plugin's
+    // other calls.
+    expected.insert("dialog:allow-open".into());
+    expected.insert("dialog:allow-save".into());
     assert_eq!(
         allowed, expected,
-        "the window may call our commands and nothing else"
+        "the window may call our commands, notifications and the two file dialogs, nothing else"
     );
 }
 

@@ -56,12 +56,18 @@ async fn set_theme(c: &Client, theme: &str) -> Step {
 }
 
 async fn shoot(c: Client, dir: PathBuf) -> Step {
-    // Something to show: a filled order.
+    // Something to show: a filled order and a resting one.
     let ticker = open_a_market(&c).await?;
     ladder_moves(&c).await?;
     buy_yes(&c, "99", "2").await?;
     wait_text(&c, ".toast", "the fill", |t| t.starts_with("Filled")).await?;
     eprintln!("first order filled");
+    // And one resting far from the market, for the orders page's Amend / Decrease / Cancel.
+    buy_yes(&c, "1", "5").await?;
+    wait_text(&c, ".toast", "the resting order", |t| {
+        t.starts_with("Placed") && t.contains("5 resting")
+    })
+    .await?;
     for theme in ["light", "dark"] {
         set_theme(&c, theme).await?;
         eprintln!("{theme} theme applied");

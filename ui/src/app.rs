@@ -23,6 +23,7 @@ use crate::components::overlays::{CancelAllDialog, HelpOverlay, Palette};
 use crate::components::status_bar::StatusBar;
 use crate::components::toasts::Toasts;
 use crate::format;
+use crate::keys;
 use crate::pages;
 
 /// Where the person is.
@@ -319,11 +320,27 @@ pub fn outcome_name(o: ipc::commands::orders::Outcome) -> &'static str {
     }
 }
 
-/// True when a key event comes from a text field (shortcuts must not steal typing).
-pub fn typing(e: &KeyboardEvent) -> bool {
-    e.target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+/// True when a key press may run a page shortcut: no dialog open, no modifier, and
+/// neither the event's target nor the focused element is a field ([`keys::page_shortcut`]).
+pub fn shortcut(ctx: &AppCtx, e: &KeyboardEvent) -> bool {
+    fn focus(el: Option<web_sys::Element>) -> Option<keys::Focus> {
+        el.map(|el| keys::Focus {
+            editable: el
+                .dyn_ref::<web_sys::HtmlElement>()
+                .is_some_and(web_sys::HtmlElement::is_content_editable),
+            tag: el.tag_name(),
+        })
+    }
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    keys::page_shortcut(&keys::Press {
+        target: focus(e.target().and_then(|t| t.dyn_into().ok())),
+        active: focus(active),
+        composing: e.is_composing(),
+        modifier: e.ctrl_key() || e.meta_key() || e.alt_key(),
+        modal: ctx.modal.get(),
+    })
 }
 
 fn apply_theme(theme: Theme) {
@@ -489,7 +506,7 @@ fn global_key(ctx: &AppCtx, e: &KeyboardEvent) {
         ctx.state.dispatch(Action::Overlay(Overlay::None));
         return;
     }
-    if typing(e) || e.ctrl_key() || e.meta_key() || e.alt_key() || ctx.modal.get() {
+    if !shortcut(ctx, e) {
         return;
     }
     match key.as_str() {

@@ -1,6 +1,7 @@
 //! The typed bindings over the Tauri IPC: the one place a command is named (always as
-//! [`Command::NAME`], never as a string literal), and the Rust side of Tauri 2's JS
-//! `Channel`.
+//! [`Command::NAME`], never as a string literal; the two file dialogs of
+//! tauri-plugin-dialog, which are not ours, by the constants here), and the Rust side of
+//! Tauri 2's JS `Channel`.
 //!
 //! `window.__TAURI_INTERNALS__` is injected into every page of the app window (the shell
 //! keeps `withGlobalTauri` off), so the bindings call its `invoke` and `transformCallback`
@@ -113,28 +114,99 @@ async fn invoke_raw<C: Command>(
     channel: Option<u32>,
 ) -> Result<C::Response, AppError> {
     let args = args_json(request, channel)?;
-    let args = js_sys::JSON::parse(&args)
+    let json = call(C::NAME, &args).await?;
+    parse_response(C::NAME, &json)
+}
+
+/// Calls `name` in the shell with `args` (JSON text) and returns its answer as JSON text.
+async fn call(name: &str, args: &str) -> Result<String, AppError> {
+    let args = js_sys::JSON::parse(args)
         .map_err(|_| AppError::new(ErrorCode::Internal, "Could not build the arguments"))?;
     let (this, invoke) = internal_fn("invoke")?;
     let promise = invoke
-        .call2(&this, &JsValue::from_str(C::NAME), &args)
-        .map_err(|e| {
-            rejection_error(C::NAME, stringify(&e).as_deref(), e.as_string().as_deref())
-        })?;
+        .call2(&this, &JsValue::from_str(name), &args)
+        .map_err(|e| rejection_error(name, stringify(&e).as_deref(), e.as_string().as_deref()))?;
     let promise: js_sys::Promise = promise
         .dyn_into()
-        .map_err(|_| rejection_error(C::NAME, None, Some("invoke returned no promise")))?;
+        .map_err(|_| rejection_error(name, None, Some("invoke returned no promise")))?;
     match wasm_bindgen_futures::JsFuture::from(promise).await {
-        Ok(value) => {
-            let json = stringify(&value).unwrap_or_else(|| "null".to_owned());
-            parse_response(C::NAME, &json)
-        }
+        Ok(value) => Ok(stringify(&value).unwrap_or_else(|| "null".to_owned())),
         Err(e) => Err(rejection_error(
-            C::NAME,
+            name,
             if e.is_string() { None } else { stringify(&e) }.as_deref(),
             e.as_string().as_deref(),
         )),
     }
+}
+
+/// tauri-plugin-dialog's open-a-file dialog (the capability allows it and `save`, nothing
+/// else of the plugin).
+const DIALOG_OPEN: &str = "plugin:dialog|open";
+/// tauri-plugin-dialog's save-as dialog.
+const DIALOG_SAVE: &str = "plugin:dialog|save";
+
+/// A native file dialog: its title, the one file type it offers, and for a save the file
+/// name it proposes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileDialog<'a> {
+    /// The dialog window's title.
+    pub title: &'a str,
+    /// The file type's name, e.g. `PEM private key`.
+    pub kind: &'a str,
+    /// Its extensions without the dot.
+    pub extensions: &'a [&'a str],
+    /// The proposed file name (save) or starting file (open).
+    pub default_path: Option<&'a str>,
+}
+
+/// The plugin's arguments for `dialog` (its `options`, camelCase, one file and no folder).
+pub fn dialog_args(dialog: &FileDialog<'_>) -> Result<String, AppError> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Filter<'a> {
+        name: &'a str,
+        extensions: &'a [&'a str],
+    }
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Options<'a> {
+        title: &'a str,
+        filters: [Filter<'a>; 1],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        default_path: Option<&'a str>,
+    }
+    #[derive(Serialize)]
+    struct Args<'a> {
+        options: Options<'a>,
+    }
+    serde_json::to_string(&Args {
+        options: Options {
+            title: dialog.title,
+            filters: [Filter {
+                name: dialog.kind,
+                extensions: dialog.extensions,
+            }],
+            default_path: dialog.default_path,
+        },
+    })
+    .map_err(|e| {
+        AppError::new(
+            ErrorCode::Internal,
+            format!("Could not open the dialog: {e}"),
+        )
+    })
+}
+
+/// Asks for a file to read; `None` when the person closes the dialog without one.
+pub async fn pick_file(dialog: &FileDialog<'_>) -> Result<Option<String>, AppError> {
+    let json = call(DIALOG_OPEN, &dialog_args(dialog)?).await?;
+    parse_response(DIALOG_OPEN, &json)
+}
+
+/// Asks where to write a file; `None` when the person closes the dialog without a place.
+pub async fn save_file(dialog: &FileDialog<'_>) -> Result<Option<String>, AppError> {
+    let json = call(DIALOG_SAVE, &dialog_args(dialog)?).await?;
+    parse_response(DIALOG_SAVE, &json)
 }
 
 /// Runs a command in the shell and reads its answer.
@@ -312,6 +384,37 @@ mod tests {
             err.message.contains("list_markets not found"),
             "{}",
             err.message
+        );
+    }
+
+    #[test]
+    fn dialog_options_use_the_plugins_names() {
+        let open = FileDialog {
+            title: "Private key",
+            kind: "PEM private key",
+            extensions: &["pem", "key"],
+            default_path: None,
+        };
+        assert_eq!(
+            dialog_args(&open).unwrap(),
+            r#"{"options":{"title":"Private key","filters":[{"name":"PEM private key","extensions":["pem","key"]}]}}"#,
+            "tauri-plugin-dialog reads camelCase options under `options`"
+        );
+        let save = FileDialog {
+            default_path: Some("fills.csv"),
+            ..open
+        };
+        assert!(
+            dialog_args(&save)
+                .unwrap()
+                .ends_with(r#""defaultPath":"fills.csv"}}"#)
+        );
+        let chosen: Option<String> = parse_response(DIALOG_OPEN, r#""/home/me/key.pem""#).unwrap();
+        assert_eq!(chosen.as_deref(), Some("/home/me/key.pem"));
+        let closed: Option<String> = parse_response(DIALOG_SAVE, "null").unwrap();
+        assert_eq!(
+            closed, None,
+            "closing the dialog is no choice, not an error"
         );
     }
 

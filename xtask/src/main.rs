@@ -21,7 +21,8 @@ commands:
   sim     set up, then start only the exchange simulator with live activity on
           127.0.0.1:8787; args after `--` go to kalshi-sim
   test    install what a fresh machine lacks, then fmt --check, clippy -D warnings,
-          rustdoc -D warnings, the wasm build of ipc and every test of the workspace,
+          rustdoc -D warnings, the wasm build of ipc, every test of the workspace and
+          the UI's wasm tests (node, headless Chromium),
           then the shell's notification and keychain tests on private D-Bus sessions,
           then the end-to-end tests on the real app window (Xvfb, tauri-driver)
   bench   run the criterion benches (all, or `-p CRATE`, optionally one FILTER) and
@@ -33,6 +34,8 @@ commands:
   setup   only install what a fresh machine lacks
   desktop only the shell's notification and keychain tests on private D-Bus
           sessions (a step of `test`; needs ui/dist)
+  ui-test only the UI's wasm tests: the pure modules under node, the components in
+          headless Chromium (a step of `test`)
   e2e     only the end-to-end tests on the real app window (the last step of
           `test`; needs ui/dist)
   screenshots
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Some("bundle") => bundle::run(args.get(1..).unwrap_or_default()),
         Some("setup") => setup::run(setup::Purpose::Test),
         Some("desktop") => desktop::run(),
+        Some("ui-test") => ui::test(),
         // On its own the suite builds the UI first (`test` has built it already).
         Some("e2e") => ui::build().and_then(|()| e2e::run()),
         Some("screenshots") => e2e::screenshots(),

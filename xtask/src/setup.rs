@@ -165,7 +165,8 @@ fn is_provided(package: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn ensure_apt_packages(packages: &[(&str, &str)]) -> Result<(), String> {
+/// Installs `packages` with apt where they are missing (the same rules as [`run`]).
+pub fn ensure_apt_packages(packages: &[(&str, &str)]) -> Result<(), String> {
     if Command::new("dpkg-query")
         .arg("--version")
         .output()

@@ -35,6 +35,8 @@ pub fn run() -> Result<(), String> {
         &[],
     )?;
     run_step("tests", "cargo", &["test", "--workspace"], &[])?;
+    // The UI's tests compiled to wasm: pure modules under node, components in Chromium.
+    crate::ui::test()?;
     // The shell's tests that need a session bus, a keychain or none (ignored above).
     crate::desktop::run()?;
     // The real app in a real window, reusing the binary the tests step built.

@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::app::{Route, ToastKind, now_ms, outcome_name, reload_session, typing, use_app};
+use crate::app::{Route, ToastKind, now_ms, outcome_name, reload_session, shortcut, use_app};
 use crate::bindings::invoke;
 use crate::components::common::{Modal, input_checked, input_value};
 use crate::format;
@@ -170,7 +170,7 @@ pub fn order_ticket(p: &OrderTicketProps) -> Html {
                     let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
                         return;
                     };
-                    if ctx.modal.get() || typing(e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    if !shortcut(&ctx, e) {
                         return;
                     }
                     let msg = match e.key().as_str() {

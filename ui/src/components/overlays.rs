@@ -28,7 +28,10 @@ pub const SHORTCUTS: &[(&str, &[(&str, &str)])] = &[
         &[
             ("/", "Search"),
             ("↑ ↓  or  J K", "Move the selection"),
-            ("Enter", "Open the selected market"),
+            (
+                "Enter",
+                "Open the selected market, or fold / unfold the selected event",
+            ),
             ("P", "Pin or unpin the selected market (watchlist)"),
         ],
     ),

@@ -1,6 +1,7 @@
 //! History: fills and orders from the local store (works offline) with filters (period,
 //! market or prefix, outcome, status, text), keyset paging ("Load more" continues from
-//! the last row at any depth) and CSV export to a path.
+//! the last row at any depth) and CSV export to a file chosen in the native save dialog
+//! (or a typed path).
 
 use ipc::commands::history::{
     Cursor, ExportCsv, FillFilter, FillHistory, FillView, HistoryExport, OrderFilter, OrderHistory,
@@ -11,7 +12,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::app::{ToastKind, now_ms, outcome_name, tz_offset_min, use_app};
-use crate::bindings::invoke;
+use crate::bindings::{FileDialog, invoke, save_file};
 use crate::components::common::{empty_state, error_state, input_value, skeleton};
 use crate::format;
 use crate::pages::orders::status_chip;
@@ -172,14 +173,7 @@ pub fn history_page() -> Html {
         let path = path.clone();
         Callback::from(move |_| {
             let f = (*filters).clone();
-            let p = path.trim().to_owned();
-            if p.is_empty() {
-                ctx.toast(
-                    ToastKind::Error,
-                    "Type the path of the CSV file to write, e.g. /home/me/fills.csv",
-                );
-                return;
-            }
+            let typed = path.trim().to_owned();
             let export = if f.orders {
                 HistoryExport::Orders {
                     filter: f.order_filter(),
@@ -190,7 +184,27 @@ pub fn history_page() -> Html {
                 }
             };
             let ctx = ctx.clone();
+            let name = if f.orders { "orders.csv" } else { "fills.csv" };
             spawn_local(async move {
+                // A typed path is used as it is; otherwise the native save dialog asks.
+                let p = if typed.is_empty() {
+                    let dialog = FileDialog {
+                        title: "Export history as CSV",
+                        kind: "CSV",
+                        extensions: &["csv"],
+                        default_path: Some(name),
+                    };
+                    match save_file(&dialog).await {
+                        Ok(Some(chosen)) => chosen,
+                        Ok(None) => return,
+                        Err(e) => {
+                            ctx.error("No save dialog", &e);
+                            return;
+                        }
+                    }
+                } else {
+                    typed
+                };
                 match invoke(&ExportCsv { export, path: p }).await {
                     Ok(done) => ctx.toast(
                         ToastKind::Success,
@@ -304,9 +318,9 @@ pub fn history_page() -> Html {
             </div>
             <div class="panel export">
                 <span class="section-title">{ "Export CSV" }</span>
-                <input class="input grow mono" placeholder="/path/to/history.csv" aria-label="CSV file path"
+                <button class="btn btn-primary" onclick={export}>{ if filters.orders { "Export orders…" } else { "Export fills…" } }</button>
+                <input class="input grow mono" placeholder="…or type a path to skip the dialog" aria-label="CSV file path"
                     value={(*path).clone()} oninput={let path = path.clone(); Callback::from(move |e: InputEvent| path.set(input_value(&e)))} />
-                <button class="btn" onclick={export}>{ if filters.orders { "Export orders" } else { "Export fills" } }</button>
                 <span class="dim small">{ "Writes every row matching the filters, not only the loaded ones." }</span>
             </div>
         </section>

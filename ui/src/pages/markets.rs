@@ -1,9 +1,10 @@
 //! The markets list: search as you type, filters, sort, a virtualized list (only the
-//! visible rows are in the DOM, pages of 500 fetched as the window reaches them), live
-//! row updates with a brief highlight, the watchlist pinned on top, and a stale badge
+//! visible rows are in the DOM, pages of 500 fetched as the window reaches them) with
+//! neighbouring markets of one event under a collapsible event header ([`crate::grouping`]),
+//! live row updates with a brief highlight, the watchlist pinned on top, and a stale badge
 //! when the rows come from the cache.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use gloo_events::EventListener;
 use ipc::AppEvent;
@@ -12,10 +13,11 @@ use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::app::{Route, now_ms, typing, use_app};
+use crate::app::{Route, now_ms, shortcut, use_app};
 use crate::bindings::invoke;
 use crate::components::common::{empty_state, error_state, input_value, set_css_var, skeleton};
 use crate::format;
+use crate::grouping::{Item, layout, position_of};
 use crate::window::{reveal, window};
 
 const ROW_H: u32 = 30;
@@ -62,14 +64,29 @@ struct List {
     flashes: HashMap<String, u32>,
 }
 
-fn row_view(
-    m: &MarketRow,
+/// How a market row is drawn.
+#[derive(Debug, Clone, Copy)]
+struct RowLook {
+    /// Live changes so far (the highlight alternates between two animations).
     flash: u32,
     selected: bool,
     pinned: bool,
+    /// Under its event's header: the outcome label stands for the repeated title.
+    grouped: bool,
+}
+
+fn row_view(
+    m: &MarketRow,
+    look: RowLook,
     on_open: Callback<String>,
     on_pin: Callback<String>,
 ) -> Html {
+    let RowLook {
+        flash,
+        selected,
+        pinned,
+        grouped,
+    } = look;
     let now = now_ms() as i64;
     let change = format::change(m.last_price, m.previous_price);
     let t = m.ticker.clone();
@@ -85,12 +102,16 @@ fn row_view(
         _ => Some("flash-b"),
     };
     html! {
-        <div class={classes!("mrow", selected.then_some("selected"), flash_class)} role="row"
+        <div class={classes!("mrow", selected.then_some("selected"), grouped.then_some("grouped"), flash_class)} role="row"
             aria-selected={selected.to_string()} onclick={open}>
             <button class={classes!("pin", pinned.then_some("pinned"))} onclick={pin}
                 aria-label={if pinned { "Unpin" } else { "Pin to watchlist" }} title="Pin (P)">{ if pinned { "★" } else { "☆" } }</button>
-            <div class="mcell title" role="cell">
-                <span class="mtitle">{ &m.title }{ if m.yes_sub_title.is_empty() { String::new() } else { format!(" · {}", m.yes_sub_title) } }</span>
+            <div class="mcell title" role="cell" title={grouped.then(|| m.title.clone())}>
+                if grouped && !m.yes_sub_title.is_empty() {
+                    <span class="mtitle">{ &m.yes_sub_title }</span>
+                } else {
+                    <span class="mtitle">{ &m.title }{ if m.yes_sub_title.is_empty() { String::new() } else { format!(" · {}", m.yes_sub_title) } }</span>
+                }
                 <span class="mticker mono">{ &m.ticker }</span>
             </div>
             <div class="mcell num bid" role="cell">{ format::cents_opt(m.yes_bid) }</div>
@@ -102,6 +123,40 @@ fn row_view(
             <div class="mcell num" role="cell">{ format::count_compact(m.volume) }</div>
             <div class="mcell num" role="cell">{ format::count_compact(m.open_interest) }</div>
             <div class="mcell num dim" role="cell">{ format::time_left(m.close_ms, now) }</div>
+        </div>
+    }
+}
+
+/// The header row of a run of one event's markets (`rows`, two or more): the event's
+/// title said once, how many markets, and the run's earliest close. A click folds it.
+fn event_view(
+    rows: &[MarketRow],
+    selected: bool,
+    collapsed: bool,
+    on_toggle: Callback<String>,
+) -> Html {
+    let Some(m) = rows.first() else {
+        return Html::default();
+    };
+    let now = now_ms() as i64;
+    let event = m.event_ticker.clone();
+    let toggle = Callback::from(move |_| on_toggle.emit(event.clone()));
+    let close = rows.iter().map(|r| r.close_ms).min().unwrap_or(m.close_ms);
+    let title = m
+        .event_title
+        .clone()
+        .unwrap_or_else(|| m.event_ticker.clone());
+    html! {
+        <div class={classes!("mrow", "mgroup", selected.then_some("selected"), collapsed.then_some("collapsed"))} role="row"
+            aria-selected={selected.to_string()} aria-expanded={(!collapsed).to_string()} onclick={toggle}>
+            <span class="caret" aria-hidden="true" title={if collapsed { "Show this event's markets (Enter)" } else { "Fold this event (Enter)" }}>
+                { if collapsed { "▸" } else { "▾" } }</span>
+            <div class="mcell title event" role="cell">
+                <span class="mevent-title">{ title }</span>
+                <span class="mevent mono">{ &m.event_ticker }</span>
+                <span class="mevent-count">{ format!("{} markets", rows.len()) }</span>
+            </div>
+            <div class="mcell num dim closes" role="cell">{ format::time_left(close, now) }</div>
         </div>
     }
 }
@@ -120,6 +175,8 @@ pub fn markets_page() -> Html {
     });
     let list = use_state(List::default);
     let list_ref = use_mut_ref(List::default);
+    // Events whose markets are folded under their header.
+    let collapsed = use_state(HashSet::<String>::new);
     let watch = use_state(Vec::<MarketRow>::new);
     let scroll = use_state(|| (0u32, 600u32));
     let selected = use_state(|| 0usize);
@@ -144,16 +201,22 @@ pub fn markets_page() -> Html {
         }
     };
 
+    // Set when a catch-up finishes while the first page is being asked for: an answer
+    // from the cache is then asked for again.
+    let ask_again = use_mut_ref(|| false);
     // First page whenever the query changes.
     {
         let set_list = set_list.clone();
         let list_ref = list_ref.clone();
-        use_effect_with(((*query).clone(), *retry), move |(q, _)| {
+        let (retry, ask_again) = (retry.clone(), ask_again.clone());
+        use_effect_with(((*query).clone(), *retry), move |(q, asked)| {
+            let asked = *asked;
             let req = q.request(0, None);
             let mut l = list_ref.borrow().clone();
             l.loading = true;
             l.error = None;
             set_list(l);
+            *ask_again.borrow_mut() = false;
             let list_ref = list_ref.clone();
             spawn_local(async move {
                 let mut l = list_ref.borrow().clone();
@@ -167,8 +230,31 @@ pub fn markets_page() -> Html {
                     Err(e) => l.error = Some(e),
                 }
                 l.loading = false;
+                let from_cache = l.stale || l.rows.is_empty();
                 set_list(l);
+                if from_cache && std::mem::take(&mut *ask_again.borrow_mut()) {
+                    retry.set(asked + 1);
+                }
             });
+        });
+    }
+    // A list answered from an empty or stale cache (the session was still catching up)
+    // is asked again after each catch-up. Keyed on the session's last sync time rather
+    // than on the Synced event: events arriving together are rendered once, so a burst
+    // of market updates right after a sync would hide it.
+    {
+        let list_ref = list_ref.clone();
+        let (retry, ask_again) = (retry.clone(), ask_again.clone());
+        let synced = ctx.state.session.as_ref().and_then(|s| s.last_synced_ms);
+        use_effect_with(synced, move |synced| {
+            if synced.is_some() {
+                let l = list_ref.borrow();
+                if l.loading {
+                    *ask_again.borrow_mut() = true;
+                } else if l.stale || l.rows.is_empty() {
+                    retry.set(*retry + 1);
+                }
+            }
         });
     }
     // The watchlist rows.
@@ -198,20 +284,21 @@ pub fn markets_page() -> Html {
             }
         });
     }
-    let win = window(
-        list.total.min(list.rows.len() as u64 + u64::from(PAGE)) as usize,
-        ROW_H,
-        scroll.0,
-        scroll.1,
-        8,
-    );
+    let items = layout(list.rows.iter().map(|r| r.event_ticker.as_str()), |e| {
+        collapsed.contains(e)
+    });
+    // Rows not loaded yet stand in as placeholders, up to a page of them.
+    let unloaded = list
+        .total
+        .saturating_sub(list.rows.len() as u64)
+        .min(u64::from(PAGE)) as usize;
+    let win = window(items.len() + unloaded, ROW_H, scroll.0, scroll.1, 8);
     // Next page when the window reaches rows not loaded yet.
     {
         let set_list = set_list.clone();
         let list_ref = list_ref.clone();
         let q = (*query).clone();
-        let need =
-            win.end > list.rows.len() && (list.rows.len() as u64) < list.total && !list.loading;
+        let need = win.end > items.len() && (list.rows.len() as u64) < list.total && !list.loading;
         use_effect_with((need, list.rows.len()), move |(need, loaded)| {
             if *need {
                 let req = q.request(u32::try_from(*loaded).unwrap_or(u32::MAX), None);
@@ -239,18 +326,7 @@ pub fn markets_page() -> Html {
         let list_ref = list_ref.clone();
         let watch = watch.clone();
         let event = ctx.state.event.clone();
-        let retry = retry.clone();
         use_effect_with(event.as_ref().map(|e| e.0), move |_| {
-            // A list answered from an empty or stale cache (the session was still catching
-            // up) is asked again once the exchange has been reached.
-            if let Some((_, ev)) = &event
-                && matches!(&**ev, AppEvent::Synced(_))
-            {
-                let l = list_ref.borrow();
-                if !l.loading && (l.stale || l.rows.is_empty()) {
-                    retry.set(*retry + 1);
-                }
-            }
             if let Some((_, ev)) = event
                 && let AppEvent::Market(row) = &*ev
             {
@@ -313,6 +389,28 @@ pub fn markets_page() -> Html {
         let ctx = ctx.clone();
         Callback::from(move |t: String| ctx.go(Route::Market(t)))
     };
+    // Folds or opens an event; the selection stays on the row it was on.
+    let toggle = {
+        let (collapsed, selected, list_ref) =
+            (collapsed.clone(), selected.clone(), list_ref.clone());
+        Callback::from(move |event: String| {
+            let mut set = (*collapsed).clone();
+            if !set.remove(&event) {
+                set.insert(event);
+            }
+            let l = list_ref.borrow();
+            let events = || l.rows.iter().map(|r| r.event_ticker.as_str());
+            let before = layout(events(), |e| collapsed.contains(e));
+            let after = layout(events(), |e| set.contains(e));
+            if let Some(pos) = before
+                .get(*selected)
+                .and_then(|item| position_of(&after, *item))
+            {
+                selected.set(pos);
+            }
+            collapsed.set(set);
+        })
+    };
     let pin = {
         let ctx = ctx.clone();
         Callback::from(move |t: String| {
@@ -326,27 +424,34 @@ pub fn markets_page() -> Html {
             }
         })
     };
-    // Keyboard: / search, ↑↓ j k move, Enter open, p pin.
+    // Keyboard: / search, ↑↓ j k move, Enter open (or fold an event), p pin.
     {
         let ctx = ctx.clone();
         let selected = selected.clone();
         let list_ref = list_ref.clone();
         let open = open.clone();
         let pin = pin.clone();
+        let toggle = toggle.clone();
         let search = search.clone();
         let viewport = viewport.clone();
-        use_effect_with(*selected, move |sel| {
+        use_effect_with((*selected, (*collapsed).clone()), move |(sel, folded)| {
             let sel = *sel;
+            let folded = folded.clone();
             let doc = web_sys::window().and_then(|w| w.document());
             let l = doc.map(|doc| {
                 EventListener::new(&doc, "keydown", move |e| {
                     let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
                         return;
                     };
-                    if ctx.modal.get() || typing(e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    if !shortcut(&ctx, e) {
                         return;
                     }
-                    let rows = list_ref.borrow().rows.len();
+                    let l = list_ref.borrow();
+                    let items = layout(l.rows.iter().map(|r| r.event_ticker.as_str()), |e| {
+                        folded.contains(e)
+                    });
+                    let rows = items.len();
+                    let current = items.get(sel).copied();
                     let move_to = |i: usize| {
                         selected.set(i);
                         if let Some(el) = viewport.cast::<web_sys::HtmlElement>() {
@@ -372,13 +477,23 @@ pub fn markets_page() -> Html {
                             e.prevent_default();
                             move_to(sel.saturating_sub(1));
                         }
-                        "Enter" => {
-                            if let Some(r) = list_ref.borrow().rows.get(sel) {
-                                open.emit(r.ticker.clone());
+                        "Enter" => match current {
+                            Some(Item::Market { index, .. }) => {
+                                if let Some(r) = l.rows.get(index) {
+                                    open.emit(r.ticker.clone());
+                                }
                             }
-                        }
+                            Some(Item::Event { first, .. }) => {
+                                if let Some(r) = l.rows.get(first) {
+                                    toggle.emit(r.event_ticker.clone());
+                                }
+                            }
+                            None => {}
+                        },
                         "p" | "P" => {
-                            if let Some(r) = list_ref.borrow().rows.get(sel) {
+                            if let Some(Item::Market { index, .. }) = current
+                                && let Some(r) = l.rows.get(index)
+                            {
                                 pin.emit(r.ticker.clone());
                             }
                         }
@@ -425,7 +540,8 @@ pub fn markets_page() -> Html {
                     };
                 } else {
                     q.sort = s;
-                    q.direction = if s == MarketSort::CloseTime {
+                    // Names and close times read first to last; figures biggest first.
+                    q.direction = if matches!(s, MarketSort::CloseTime | MarketSort::Ticker) {
                         SortDirection::Ascending
                     } else {
                         SortDirection::Descending
@@ -459,13 +575,22 @@ pub fn markets_page() -> Html {
         html! {
             <>
                 <div ref={top_pad.clone()} class="pad"></div>
-                { for (win.first..win.end).map(|i| match list.rows.get(i) {
-                    Some(m) => {
-                        let flash = list.flashes.get(&m.ticker).copied().unwrap_or(0);
-                        let pinned = watchlist.contains(&m.ticker);
-                        html! { <div key={m.ticker.clone()}>{ row_view(m, flash, i == *selected, pinned, open.clone(), pin.clone()) }</div> }
+                { for (win.first..win.end).map(|i| match items.get(i).copied() {
+                    Some(Item::Market { index, grouped }) if index < list.rows.len() => {
+                        let m = &list.rows[index];
+                        let look = RowLook {
+                            flash: list.flashes.get(&m.ticker).copied().unwrap_or(0),
+                            selected: i == *selected,
+                            pinned: watchlist.contains(&m.ticker),
+                            grouped,
+                        };
+                        html! { <div key={m.ticker.clone()}>{ row_view(m, look, open.clone(), pin.clone()) }</div> }
                     }
-                    None => html! { <div key={format!("loading-{i}")} class="mrow loading"><div class="skeleton-row"></div></div> },
+                    Some(Item::Event { first, len, collapsed }) if first + len <= list.rows.len() => {
+                        let run = &list.rows[first..first + len];
+                        html! { <div key={format!("event-{}-{first}", run[0].event_ticker)}>{ event_view(run, i == *selected, collapsed, toggle.clone()) }</div> }
+                    }
+                    _ => html! { <div key={format!("loading-{i}")} class="mrow loading"><div class="skeleton-row"></div></div> },
                 }) }
                 <div ref={bottom_pad.clone()} class="pad"></div>
             </>
@@ -504,7 +629,15 @@ pub fn markets_page() -> Html {
             if !watch.is_empty() {
                 <div class="watchlist" aria-label="Watchlist">
                     <div class="section-title">{ "Watchlist" }</div>
-                    { for watch.iter().map(|m| row_view(m, list.flashes.get(&m.ticker).copied().unwrap_or(0), false, true, open.clone(), pin.clone())) }
+                    { for watch.iter().map(|m| {
+                        let look = RowLook {
+                            flash: list.flashes.get(&m.ticker).copied().unwrap_or(0),
+                            selected: false,
+                            pinned: true,
+                            grouped: false,
+                        };
+                        row_view(m, look, open.clone(), pin.clone())
+                    }) }
                 </div>
             }
             <div class="mtable" role="table" aria-rowcount={list.total.to_string()}>

@@ -1,10 +1,10 @@
-//! Orders: the resting orders (cancel, amend price and count in place, cancel all with
-//! confirmation), the orders on their way and those whose outcome is unknown (retry), and
+//! Orders: the resting orders (cancel, amend price and count in place, decrease keeping
+//! the queue place, cancel all with confirmation), the orders on their way and those whose outcome is unknown (retry), and
 //! the recent order history.
 
 use ipc::commands::history::{OrderFilter, OrderHistory, PageRequest};
 use ipc::commands::orders::{
-    AmendOrder, CancelOrder, OrderStatus, OrderView, Outcome, RestingOrders, RetryOrder,
+    AmendOrder, CancelOrder, DecreaseOrder, OrderStatus, OrderView, RestingOrders, RetryOrder,
 };
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -13,29 +13,91 @@ use crate::app::{Action, Overlay, Route, ToastKind, outcome_name, tz_offset_min,
 use crate::bindings::invoke;
 use crate::components::common::{empty_state, input_value, render_load, use_command};
 use crate::format;
-
-fn leg_price(o: &OrderView) -> ipc::Price {
-    if o.outcome == Outcome::Yes {
-        o.yes_price
-    } else {
-        o.no_price
-    }
-}
+use crate::order_edit::{self, Pending, leg_price};
 
 #[derive(Properties, PartialEq, Debug)]
 struct RowProps {
     order: OrderView,
 }
 
-/// One resting order, editable in place.
+/// Which in-place editor a resting row shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edit {
+    None,
+    Amend,
+    Decrease,
+}
+
+/// An edit sent and not yet reflected in the order: the row shows its figures at once
+/// (greyed while unanswered), and goes back to the order's own on a refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct InFlight {
+    figures: Pending,
+    /// "Amending…" or "Decreasing…".
+    doing: &'static str,
+    /// The exchange accepted it; the refreshed order has not arrived yet.
+    accepted: bool,
+}
+
+/// One resting order, editable in place: amend (price and count), decrease (keeps the
+/// queue place), cancel.
 #[function_component(RestingRow)]
 fn resting_row(p: &RowProps) -> Html {
     let ctx = use_app();
     let o = &p.order;
-    let editing = use_state(|| false);
+    let edit = use_state(|| Edit::None);
     let price = use_state(|| format::cents_input(leg_price(o)));
     let count = use_state(|| format::count(o.remaining_count));
+    let by = use_state(String::new);
+    // Set by typing or a Save: before that an untouched editor shows no complaint.
+    let tried = use_state(|| false);
+    let in_flight = use_state(|| None::<InFlight>);
+    // An editor opens with its first field focused, so typing goes there, not to the
+    // page's shortcuts.
+    let first_field = use_node_ref();
+    {
+        let first_field = first_field.clone();
+        use_effect_with(*edit, move |e| {
+            if *e != Edit::None
+                && let Some(el) = first_field.cast::<web_sys::HtmlInputElement>()
+            {
+                let _ = el.focus();
+                el.select();
+            }
+        });
+    }
+    // The refreshed order (after an accepted edit, or any change) replaces what was shown.
+    {
+        let in_flight = in_flight.clone();
+        use_effect_with(o.clone(), move |_| in_flight.set(None));
+    }
     let tz = tz_offset_min();
+    let checked: Option<Result<(Request, Pending), String>> = match *edit {
+        Edit::None => None,
+        Edit::Amend => {
+            Some(order_edit::amend(o, &price, &count).map(|(c, f)| (Request::Amend(c), f)))
+        }
+        Edit::Decrease => {
+            Some(order_edit::decrease(o, &by).map(|(c, f)| (Request::Decrease(c), f)))
+        }
+    };
+    let open_editor = |to: Edit| {
+        let (edit, price, count, by, tried, o) = (
+            edit.clone(),
+            price.clone(),
+            count.clone(),
+            by.clone(),
+            tried.clone(),
+            o.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            price.set(format::cents_input(leg_price(&o)));
+            count.set(format::count(o.remaining_count));
+            by.set(String::new());
+            tried.set(false);
+            edit.set(to);
+        })
+    };
     let cancel = {
         let ctx = ctx.clone();
         let id = o.order_id.clone();
@@ -52,47 +114,66 @@ fn resting_row(p: &RowProps) -> Html {
     };
     let save = {
         let ctx = ctx.clone();
-        let o = o.clone();
-        let (price, count, editing) = (price.clone(), count.clone(), editing.clone());
-        Callback::from(move |_| {
-            let Some(leg) = format::parse_cents(&price) else {
-                ctx.toast(
-                    ToastKind::Error,
-                    "Amend: type the price in cents, like 56 or 56.5",
-                );
+        let (edit, tried, in_flight) = (edit.clone(), tried.clone(), in_flight.clone());
+        let checked = checked.clone();
+        Callback::from(move |()| {
+            let Some(Ok((request, figures))) = checked.clone() else {
+                tried.set(true);
                 return;
             };
-            let Some(rest) = format::parse_whole_count(&count).filter(|c| c.units() > 0) else {
-                ctx.toast(
-                    ToastKind::Error,
-                    "Amend: the count must be a whole number above 0",
-                );
-                return;
+            let doing = match request {
+                Request::Amend(_) => "Amending…",
+                Request::Decrease(_) => "Decreasing…",
             };
-            let yes_price = if o.outcome == Outcome::Yes {
-                Some(leg)
-            } else {
-                leg.complement()
-            };
-            let Some(yes_price) = yes_price else { return };
-            let Some(total) = o.fill_count.checked_add(rest) else {
-                return;
-            };
-            let ctx = ctx.clone();
-            let id = o.order_id.clone();
-            editing.set(false);
+            in_flight.set(Some(InFlight {
+                figures,
+                doing,
+                accepted: false,
+            }));
+            edit.set(Edit::None);
+            let (ctx, in_flight) = (ctx.clone(), in_flight.clone());
             spawn_local(async move {
-                match invoke(&AmendOrder {
-                    order_id: id,
-                    yes_price,
-                    total_count: total,
-                })
-                .await
-                {
-                    Ok(()) => ctx.toast(ToastKind::Success, "Order amended"),
-                    Err(e) => ctx.error("Not amended", &e),
+                let (done, refused, answer) = match request {
+                    Request::Amend(c) => ("Order amended", "Not amended", invoke(&c).await),
+                    Request::Decrease(c) => ("Order decreased", "Not decreased", invoke(&c).await),
+                };
+                match answer {
+                    Ok(()) => {
+                        in_flight.set(Some(InFlight {
+                            figures,
+                            doing,
+                            accepted: true,
+                        }));
+                        ctx.toast(ToastKind::Success, done);
+                    }
+                    Err(e) => {
+                        // Rolled back: the row shows the order as it still rests.
+                        in_flight.set(None);
+                        ctx.error(refused, &e);
+                    }
                 }
             });
+        })
+    };
+    let keys = {
+        let (save, edit) = (save.clone(), edit.clone());
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Enter" => {
+                e.prevent_default();
+                save.emit(());
+            }
+            "Escape" => {
+                e.prevent_default();
+                edit.set(Edit::None);
+            }
+            _ => {}
+        })
+    };
+    let typed = |field: &UseStateHandle<String>| {
+        let (field, tried) = (field.clone(), tried.clone());
+        Callback::from(move |e: InputEvent| {
+            field.set(input_value(&e));
+            tried.set(true);
         })
     };
     let open = {
@@ -100,32 +181,79 @@ fn resting_row(p: &RowProps) -> Html {
         let t = o.ticker.clone();
         Callback::from(move |_| ctx.go(Route::Market(t.clone())))
     };
+    let shown = in_flight.map_or(
+        Pending {
+            leg_price: leg_price(o),
+            remaining: o.remaining_count,
+        },
+        |f| f.figures,
+    );
+    let waiting = in_flight.filter(|f| !f.accepted);
+    let invalid = matches!(checked, Some(Err(_)));
+    let note = match &checked {
+        Some(Err(message)) if *tried => Some(
+            html! { <span class="row-error field-error" role="alert">{ message.clone() }</span> },
+        ),
+        Some(Ok((Request::Decrease(_), f))) => Some(html! {
+            <span class="dim">{ if f.remaining.is_zero() {
+                "Leaves nothing resting: the order is cancelled".to_owned()
+            } else {
+                format!("Leaves {} resting at {}, keeping its place in the queue", format::count(f.remaining), format::cents(f.leg_price))
+            } }</span>
+        }),
+        Some(Ok((Request::Amend(_), _))) => Some(
+            html! { <span class="dim">{ "An amend moves the order to the back of its price level's queue" }</span> },
+        ),
+        _ => None,
+    };
     html! {
-        <tr>
+        <>
+        <tr class={classes!(waiting.is_some().then_some("pending"), (*edit != Edit::None).then_some("editing"))}
+            data-order-id={o.order_id.clone()}>
             <td><button class="link mono" onclick={open}>{ &o.ticker }</button></td>
             <td>{ format!("Buy {}", outcome_name(o.outcome)) }</td>
-            if *editing {
-                <td class="num"><input class="input num tiny" value={(*price).clone()} aria-label="New price (cents)"
-                    oninput={let price = price.clone(); Callback::from(move |e: InputEvent| price.set(input_value(&e)))} /></td>
-                <td class="num"><input class="input num tiny" value={(*count).clone()} aria-label="New resting count"
-                    oninput={let count = count.clone(); Callback::from(move |e: InputEvent| count.set(input_value(&e)))} /></td>
+            if *edit == Edit::Amend {
+                <td class="num"><input ref={first_field.clone()} class={classes!("input", "num", "tiny", (invalid && *tried).then_some("invalid"))} value={(*price).clone()}
+                    aria-label="New price (cents)" data-testid="amend-price" oninput={typed(&price)} onkeydown={keys.clone()} /></td>
+                <td class="num"><input class={classes!("input", "num", "tiny", (invalid && *tried).then_some("invalid"))} value={(*count).clone()}
+                    aria-label="New resting count" data-testid="amend-count" oninput={typed(&count)} onkeydown={keys.clone()} /></td>
+            } else if *edit == Edit::Decrease {
+                <td class="num">{ format::cents(shown.leg_price) }</td>
+                <td class="num"><input ref={first_field.clone()} class={classes!("input", "num", "tiny", (invalid && *tried).then_some("invalid"))} value={(*by).clone()}
+                    placeholder={format!("of {}", format::count(o.remaining_count))}
+                    aria-label="Contracts to take off" data-testid="decrease-count" oninput={typed(&by)} onkeydown={keys.clone()} /></td>
             } else {
-                <td class="num">{ format::cents(leg_price(o)) }</td>
-                <td class="num">{ format::count(o.remaining_count) }</td>
+                <td class="num">{ format::cents(shown.leg_price) }</td>
+                <td class="num">{ format::count(shown.remaining) }</td>
             }
             <td class="num">{ format::count(o.fill_count) }</td>
             <td class="mono dim">{ format::datetime(o.created_ms, tz) }</td>
             <td class="actions">
-                if *editing {
-                    <button class="btn small btn-primary" onclick={save}>{ "Save" }</button>
-                    <button class="btn small" onclick={let e = editing.clone(); Callback::from(move |_| e.set(false))}>{ "Back" }</button>
+                if let Some(f) = waiting {
+                    <span class="dim">{ f.doing }</span>
+                } else if *edit != Edit::None {
+                    <button class="btn small btn-primary" onclick={let save = save.clone(); Callback::from(move |_| save.emit(()))}>
+                        { if *edit == Edit::Decrease { "Decrease" } else { "Save" } }</button>
+                    <button class="btn small" onclick={let e = edit.clone(); Callback::from(move |_| e.set(Edit::None))}>{ "Back" }</button>
                 } else {
-                    <button class="btn small" onclick={let e = editing.clone(); Callback::from(move |_| e.set(true))}>{ "Amend" }</button>
+                    <button class="btn small" onclick={open_editor(Edit::Amend)}>{ "Amend" }</button>
+                    <button class="btn small" onclick={open_editor(Edit::Decrease)} title="Take contracts off, keeping the queue place">{ "Decrease" }</button>
                     <button class="btn small btn-danger-outline" onclick={cancel}>{ "Cancel" }</button>
                 }
             </td>
         </tr>
+        if let Some(note) = note {
+            <tr class="row-note"><td colspan="7">{ note }</td></tr>
+        }
+        </>
     }
+}
+
+/// The command an editor sends.
+#[derive(Debug, Clone, PartialEq)]
+enum Request {
+    Amend(AmendOrder),
+    Decrease(DecreaseOrder),
 }
 
 /// The orders page.

@@ -1,5 +1,5 @@
-//! Settings: environment (Production asks first), API keys (add from a file path or
-//! pasted PEM, test, remove; keychain or session-only), notifications, order
+//! Settings: environment (Production asks first), API keys (add from a file chosen in
+//! the native dialog or typed, or a pasted PEM, test, remove; keychain or session-only), notifications, order
 //! confirmations, theme, close-to-tray, rate-limit tier, and resetting the paper account.
 
 use ipc::commands::credentials::{
@@ -11,7 +11,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::app::{Action as AppAction, ToastKind, use_app};
-use crate::bindings::invoke;
+use crate::bindings::{FileDialog, invoke, pick_file};
 use crate::components::common::{
     Load, Modal, input_checked, input_value, render_load, use_command,
 };
@@ -103,6 +103,27 @@ pub fn settings_page() -> Html {
                 f(&mut s, &e);
                 ctx.save_settings(s);
             }
+        })
+    };
+    // The native open dialog fills the path (still editable, and what "Add key" reads).
+    let choose_key = {
+        let ctx = ctx.clone();
+        let path = key_path.clone();
+        Callback::from(move |_| {
+            let (ctx, path) = (ctx.clone(), path.clone());
+            spawn_local(async move {
+                let dialog = FileDialog {
+                    title: "Kalshi private key",
+                    kind: "PEM private key",
+                    extensions: &["pem", "key", "txt"],
+                    default_path: None,
+                };
+                match pick_file(&dialog).await {
+                    Ok(Some(chosen)) => path.set(chosen),
+                    Ok(None) => {}
+                    Err(e) => ctx.error("No file dialog", &e),
+                }
+            });
         })
     };
     let add_key = {
@@ -301,8 +322,12 @@ pub fn settings_page() -> Html {
                         </select></label>
                     <label class="field"><span class="field-label">{ "API key id" }</span>
                         <input class="input mono" value={(*key_id).clone()} oninput={set_str(&key_id)} autocomplete="off" /></label>
-                    <label class="field"><span class="field-label">{ "Private key file (.pem / .key)" }</span>
-                        <input class="input mono" placeholder="/home/me/kalshi.key" value={(*key_path).clone()} oninput={set_str(&key_path)} /></label>
+                    <div class="field"><span class="field-label">{ "Private key file (.pem / .key)" }</span>
+                        <div class="input-row">
+                            <input class="input mono grow" placeholder="/home/me/kalshi.key" aria-label="Private key file"
+                                value={(*key_path).clone()} oninput={set_str(&key_path)} />
+                            <button class="btn" data-testid="choose-key-file" onclick={choose_key}>{ "Choose…" }</button>
+                        </div></div>
                     <label class="field wide"><span class="field-label">{ "…or paste the PEM" }</span>
                         <textarea class="input mono" rows="3" placeholder="-----BEGIN PRIVATE KEY-----" value={(*key_pem).clone()}
                             oninput={let h = key_pem.clone(); Callback::from(move |e: InputEvent| h.set(input_value(&e)))} autocomplete="off" spellcheck="false" /></label>
