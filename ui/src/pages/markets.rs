@@ -144,11 +144,16 @@ pub fn markets_page() -> Html {
         }
     };
 
+    // The catch-up count when the first page was last asked for.
+    let asked_at_sync = use_mut_ref(|| 0u64);
+    let synced = ctx.state.synced_seq;
     // First page whenever the query changes.
     {
         let set_list = set_list.clone();
         let list_ref = list_ref.clone();
+        let asked_at_sync = asked_at_sync.clone();
         use_effect_with(((*query).clone(), *retry), move |(q, _)| {
+            *asked_at_sync.borrow_mut() = synced;
             let req = q.request(0, None);
             let mut l = list_ref.borrow().clone();
             l.loading = true;
@@ -233,24 +238,27 @@ pub fn markets_page() -> Html {
             }
         });
     }
+    // A list answered from an empty or stale cache (the session was still catching up) is
+    // asked again after a catch-up newer than the question: checked when a sync is counted
+    // and when an answer lands, so neither a sync during the request nor one followed at
+    // once by market events (which replace the latest event) is missed.
+    {
+        let list_ref = list_ref.clone();
+        let retry = retry.clone();
+        use_effect_with((synced, list.loading), move |(synced, _)| {
+            let l = list_ref.borrow();
+            if !l.loading && (l.stale || l.rows.is_empty()) && *asked_at_sync.borrow() < *synced {
+                retry.set(*retry + 1);
+            }
+        });
+    }
     // Live rows.
     {
         let set_list = set_list.clone();
         let list_ref = list_ref.clone();
         let watch = watch.clone();
         let event = ctx.state.event.clone();
-        let retry = retry.clone();
         use_effect_with(event.as_ref().map(|e| e.0), move |_| {
-            // A list answered from an empty or stale cache (the session was still catching
-            // up) is asked again once the exchange has been reached.
-            if let Some((_, ev)) = &event
-                && matches!(&**ev, AppEvent::Synced(_))
-            {
-                let l = list_ref.borrow();
-                if !l.loading && (l.stale || l.rows.is_empty()) {
-                    retry.set(*retry + 1);
-                }
-            }
             if let Some((_, ev)) = event
                 && let AppEvent::Market(row) = &*ev
             {
