@@ -506,7 +506,9 @@ pub fn markets_page() -> Html {
                     <option value="604800000">{ "Closing within 7d" }</option>
                 </select>
                 <span class="spacer"></span>
-                { for stale }
+                // One node either way: Yew matches unkeyed siblings from the end, so a chip
+                // coming or going here would replace the search field while someone types.
+                { stale.unwrap_or_default() }
                 <span class="dim num">{ format!("{} markets", format::thousands(list.total)) }</span>
             </div>
             if !watch.is_empty() {
