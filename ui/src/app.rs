@@ -111,7 +111,7 @@ pub struct AppState {
     pub account_seq: u64,
     /// Bumped on every market event.
     pub market_seq: u64,
-    /// Bumped on every catch-up with the exchange. A counter, unlike [`Self::event`]: a
+    /// Bumped on every catch-up with the exchange. A counter, unlike the `event` field: a
     /// page that waits for a sync must not miss it when market events follow in the same
     /// tick and replace the latest event before the page renders.
     pub synced_seq: u64,
