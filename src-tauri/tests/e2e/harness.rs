@@ -97,7 +97,11 @@ impl Driver {
             {
                 Ok(client) => return client,
                 Err(e) if started.elapsed() > WAIT => panic!("no WebDriver session: {e}"),
-                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+                Err(_) => {
+                    // An app a failed attempt started must be gone before the next starts.
+                    let _ = wait_instance_released();
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
             }
         }
     }
@@ -144,7 +148,9 @@ fn proc_state(pid: u32) -> Option<(char, u32)> {
     Some((state, pgrp))
 }
 
-/// Waits until `pid` has exited (gone, or a zombie nobody reaped yet).
+/// Waits until `pid` has exited (gone, or a zombie nobody reaped yet) and the session bus
+/// has let go of its single-instance name: until then a new launch would find the name
+/// taken, forward its arguments to the dying instance and quit.
 fn wait_gone_pid(pid: u32) -> Step {
     let started = Instant::now();
     while proc_state(pid).is_some_and(|(state, _)| state != 'Z') {
@@ -153,7 +159,35 @@ fn wait_gone_pid(pid: u32) -> Step {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    Ok(())
+    wait_instance_released()
+}
+
+/// The app's single-instance name on the session bus (tauri-plugin-single-instance:
+/// the identifier in tauri.conf.json, then `.SingleInstance`).
+const INSTANCE_NAME: &str = "com.kalshidesk.desk.SingleInstance";
+
+/// Waits until no app owns its single-instance name on the session bus.
+fn wait_instance_released() -> Step {
+    let started = Instant::now();
+    loop {
+        let names = Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.ListNames",
+            ])
+            .output()
+            .map_err(|e| format!("dbus-send: {e}"))?;
+        if !String::from_utf8_lossy(&names.stdout).contains(INSTANCE_NAME) {
+            return Ok(());
+        }
+        if started.elapsed() > WAIT {
+            return Err(format!("{INSTANCE_NAME} is still owned on the session bus"));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// Quits the app as a person does, by closing its window, and waits until it has exited
