@@ -112,6 +112,10 @@ pub struct AppState {
     pub account_seq: u64,
     /// Bumped on every market event.
     pub market_seq: u64,
+    /// Bumped on every catch-up with the exchange. A counter, unlike the `event` field: a
+    /// page that waits for a sync must not miss it when market events follow in the same
+    /// tick and replace the latest event before the page renders.
+    pub synced_seq: u64,
 }
 
 /// What changes the state.
@@ -210,6 +214,7 @@ impl AppState {
                     s.last_synced_ms = Some(sum.at_ms);
                 }
                 self.account_seq += 1;
+                self.synced_seq += 1;
             }
             AppEvent::Market(_) => self.market_seq += 1,
             AppEvent::Error(e) => self.toast(ToastKind::Error, e.message.clone()),

@@ -29,7 +29,7 @@ const BUS_CONFIG: &str = r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bu
 /// Starts gnome-keyring's Secret Service unlocked (a non-empty password on stdin makes and
 /// unlocks the login keyring), waits until it owns its name on the bus, runs the test
 /// command given as arguments, then ends the daemon and exits with the test's status.
-const WITH_KEYRING: &str = r#"
+pub(crate) const WITH_KEYRING: &str = r#"
 printf %s xtask-test-keyring | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null &
 keyring=$!
 tries=0

@@ -1,19 +1,21 @@
 //! The end-to-end suite and the screenshots: the real app binary (the debug build with the
 //! bundled UI that `cargo test` already built) in a real window under `xvfb-run`, driven
 //! through `tauri-driver` and `WebKitWebDriver`, on a private D-Bus session with XDG
-//! folders in a temp dir.
+//! folders in a temp dir and an unlocked gnome-keyring, as on a desktop: the paper
+//! account's key is kept there, so a relaunch finds the same account.
 
 use std::process::Command;
 
-use crate::desktop::{TempHome, on_path};
+use crate::desktop::{TempHome, WITH_KEYRING, on_path};
 use crate::{run_step, workspace_root};
 
 /// The virtual screen: room for the app's default 1360×860 window, which the pictures show.
 const SCREEN: &str = "-screen 0 1360x860x24";
 
-/// Runs the end-to-end tests (the last step of `cargo xtask test`).
-pub fn run() -> Result<(), String> {
-    in_window("end to end", "e2e", &[])
+/// Runs the end-to-end tests (the last step of `cargo xtask test`), or those whose name
+/// contains `filter`.
+pub fn run(filter: Option<&str>) -> Result<(), String> {
+    in_window("end to end", "e2e", filter, &[])
 }
 
 /// `cargo xtask screenshots`: builds the UI, then saves every page in both themes to
@@ -25,6 +27,7 @@ pub fn screenshots() -> Result<(), String> {
     in_window(
         "screenshots",
         "screenshots",
+        None,
         &[("KALSHI_DESK_SCREENSHOTS", dir.as_str())],
     )?;
     eprintln!("xtask: screenshots saved in {dir}");
@@ -32,16 +35,23 @@ pub fn screenshots() -> Result<(), String> {
 }
 
 /// The ignored tests of `src-tauri/tests/<test>.rs` in a window on a private bus.
-fn in_window(label: &str, test: &str, extra: &[(&str, &str)]) -> Result<(), String> {
+fn in_window(
+    label: &str,
+    test: &str,
+    filter: Option<&str>,
+    extra: &[(&str, &str)],
+) -> Result<(), String> {
     for tool in [
         "xvfb-run",
         "WebKitWebDriver",
         "dbus-run-session",
         "dbus-monitor",
+        "dbus-send",
+        "gnome-keyring-daemon",
     ] {
         if !on_path(tool) {
             return Err(format!(
-                "{tool} is missing (cargo xtask setup installs xvfb, webkit2gtk-driver and dbus)"
+                "{tool} is missing (cargo xtask setup installs xvfb, webkit2gtk-driver, dbus, dbus-x11 and gnome-keyring)"
             ));
         }
     }
@@ -51,28 +61,31 @@ fn in_window(label: &str, test: &str, extra: &[(&str, &str)]) -> Result<(), Stri
     env.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let bus = home.bus_config.to_string_lossy().into_owned();
-    let result = run_step(
-        label,
-        "xvfb-run",
-        &[
-            "-a",
-            "-s",
-            SCREEN,
-            "dbus-run-session",
-            "--config-file",
-            &bus,
-            "--",
-            "cargo",
-            "test",
-            "-p",
-            "kalshi-desk",
-            "--test",
-            test,
-            "--",
-            "--ignored",
-        ],
-        &env,
-    );
+    let mut command = vec![
+        "-a",
+        "-s",
+        SCREEN,
+        "dbus-run-session",
+        "--config-file",
+        &bus,
+        "--",
+        "sh",
+        "-c",
+        WITH_KEYRING,
+        "with-keyring",
+        "cargo",
+        "test",
+        "-p",
+        "kalshi-desk",
+        "--test",
+        test,
+        "--",
+        "--ignored",
+        // One app at a time: two would share the screen, the bus and two cores.
+        "--test-threads=1",
+    ];
+    command.extend(filter);
+    let result = run_step(label, "xvfb-run", &command, &env);
     home.remove();
     result
 }

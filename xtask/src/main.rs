@@ -37,7 +37,7 @@ commands:
   ui-test only the UI's wasm tests: the pure modules under node, the components in
           headless Chromium (a step of `test`)
   e2e     only the end-to-end tests on the real app window (the last step of
-          `test`; needs ui/dist)
+          `test`), or those whose name contains FILTER: `cargo xtask e2e [FILTER]`
   screenshots
           build the UI, drive the real app and save every page in both themes
           to docs/screenshots/<page>-<theme>.png";
@@ -58,7 +58,7 @@ fn main() -> ExitCode {
         Some("desktop") => desktop::run(),
         Some("ui-test") => ui::test(),
         // On its own the suite builds the UI first (`test` has built it already).
-        Some("e2e") => ui::build().and_then(|()| e2e::run()),
+        Some("e2e") => ui::build().and_then(|()| e2e::run(args.get(1).map(String::as_str))),
         Some("screenshots") => e2e::screenshots(),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");

@@ -40,7 +40,7 @@ pub fn run() -> Result<(), String> {
     // The shell's tests that need a session bus, a keychain or none (ignored above).
     crate::desktop::run()?;
     // The real app in a real window, reusing the binary the tests step built.
-    crate::e2e::run()?;
+    crate::e2e::run(None)?;
     eprintln!("xtask: all checks passed");
     Ok(())
 }

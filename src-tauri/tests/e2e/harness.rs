@@ -49,7 +49,7 @@ pub struct Driver {
 impl Driver {
     /// Starts tauri-driver; the app it launches gets `data_dir` as its data folder plus
     /// `env`.
-    pub fn start(data_dir: &Path, env: &[(&str, &str)]) -> Self {
+    pub fn start(data_dir: &Path, env: &[(&str, String)]) -> Self {
         use std::os::unix::process::CommandExt as _;
         let port = free_port();
         let native = free_port();
@@ -62,7 +62,7 @@ impl Driver {
             ])
             .env("KALSHI_DESK_DATA_DIR", data_dir)
             .env("RUST_LOG", "warn")
-            .envs(env.iter().copied())
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .process_group(0)
@@ -97,8 +97,173 @@ impl Driver {
             {
                 Ok(client) => return client,
                 Err(e) if started.elapsed() > WAIT => panic!("no WebDriver session: {e}"),
-                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+                Err(_) => {
+                    // An app a failed attempt started must be gone before the next starts.
+                    let _ = wait_instance_released();
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
             }
+        }
+    }
+}
+
+impl Driver {
+    /// The app's process id: the app binary's process in this driver's process group.
+    pub fn app_pid(&self) -> Option<u32> {
+        let app = std::fs::canonicalize(app_binary()).ok()?;
+        let group = self.child.id();
+        std::fs::read_dir("/proc")
+            .ok()?
+            .filter_map(Result::ok)
+            .find_map(|entry| {
+                let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+                let exe = std::fs::read_link(entry.path().join("exe")).ok()?;
+                let (state, pgrp) = proc_state(pid)?;
+                (exe == app && pgrp == group && state != 'Z').then_some(pid)
+            })
+    }
+
+    /// Ends the app at once with SIGKILL, as a crash or a power cut would: nothing it
+    /// holds in memory is saved.
+    pub fn kill_app(&self) -> Step {
+        let pid = self.app_pid().ok_or("the app is not running")?;
+        let killed = Command::new("kill")
+            .args(["-s", "KILL", "--", &pid.to_string()])
+            .status()
+            .map_err(|e| format!("kill: {e}"))?;
+        if !killed.success() {
+            return Err(format!("kill -KILL {pid} failed"));
+        }
+        wait_gone_pid(pid)
+    }
+}
+
+/// The state letter and process group of `pid` (from `/proc/PID/stat`).
+fn proc_state(pid: u32) -> Option<(char, u32)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // `pid (comm) state ppid pgrp …`: the command may hold spaces and parentheses.
+    let mut rest = stat.rsplit_once(')')?.1.split_whitespace();
+    let state = rest.next()?.chars().next()?;
+    let pgrp = rest.nth(1)?.parse().ok()?;
+    Some((state, pgrp))
+}
+
+/// Waits until `pid` has exited (gone, or a zombie nobody reaped yet) and the session bus
+/// has let go of its single-instance name: until then a new launch would find the name
+/// taken, forward its arguments to the dying instance and quit.
+fn wait_gone_pid(pid: u32) -> Step {
+    let started = Instant::now();
+    while proc_state(pid).is_some_and(|(state, _)| state != 'Z') {
+        if started.elapsed() > WAIT {
+            return Err(format!("the app (pid {pid}) did not exit"));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    wait_instance_released()
+}
+
+/// The app's single-instance name on the session bus (tauri-plugin-single-instance:
+/// the identifier in tauri.conf.json, then `.SingleInstance`).
+const INSTANCE_NAME: &str = "com.kalshidesk.desk.SingleInstance";
+
+/// Waits until no app owns its single-instance name on the session bus.
+fn wait_instance_released() -> Step {
+    let started = Instant::now();
+    loop {
+        let names = Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.ListNames",
+            ])
+            .output()
+            .map_err(|e| format!("dbus-send: {e}"))?;
+        if !String::from_utf8_lossy(&names.stdout).contains(INSTANCE_NAME) {
+            return Ok(());
+        }
+        if started.elapsed() > WAIT {
+            return Err(format!("{INSTANCE_NAME} is still owned on the session bus"));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Quits the app as a person does, by closing its window, and waits until it has exited
+/// (its exit path saves the paper exchange and closes the store).
+pub async fn quit(c: &Client, driver: &Driver) -> Step {
+    let pid = driver.app_pid().ok_or("the app is not running")?;
+    // The window goes, and with it the WebDriver session's page: the answer may be an
+    // error about the vanished window.
+    let _ = c.clone().close_window().await;
+    wait_gone_pid(pid)
+}
+
+/// The app's paper exchange as a test reaches it: a fixed port and admin token handed to
+/// the app through `KALSHI_DESK_SIM_CONFIG` (see `src-tauri/src/sim_overrides.rs`).
+#[derive(Debug)]
+pub struct Exchange {
+    port: u16,
+    token: String,
+    dir: tempfile::TempDir,
+}
+
+impl Exchange {
+    /// A free port and a fresh token.
+    pub fn new() -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        Self {
+            port: free_port(),
+            token: format!("e2e-admin-{}-{nanos}", std::process::id()),
+            dir: tempfile::tempdir().expect("a temp dir"),
+        }
+    }
+
+    /// The app's environment for this exchange: reachable with its `/_sim` routes, or
+    /// (`offline`) unreachable, nobody listening on its port, as in an outage.
+    pub fn env(&self, offline: bool) -> Vec<(&'static str, String)> {
+        let path = self.dir.path().join(if offline {
+            "offline.json"
+        } else {
+            "online.json"
+        });
+        let body = if offline {
+            serde_json::json!({ "port": self.port, "offline": true })
+        } else {
+            serde_json::json!({ "port": self.port, "admin_token": self.token })
+        };
+        std::fs::write(&path, body.to_string()).expect("the overrides file is written");
+        vec![(
+            "KALSHI_DESK_SIM_CONFIG",
+            path.to_string_lossy().into_owned(),
+        )]
+    }
+
+    /// Changes the exchange's fault plan (`POST /_sim/faults` with `patch`).
+    pub fn fault(&self, patch: &serde_json::Value) -> Step {
+        use std::io::{Read as _, Write as _};
+        let body = patch.to_string();
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port))
+            .map_err(|e| format!("the exchange on port {} is not reachable: {e}", self.port))?;
+        write!(
+            stream,
+            "POST /_sim/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.token,
+            body.len()
+        )
+        .map_err(|e| format!("sending the fault: {e}"))?;
+        let mut answer = String::new();
+        stream
+            .read_to_string(&mut answer)
+            .map_err(|e| format!("reading the fault's answer: {e}"))?;
+        if answer.starts_with("HTTP/1.1 200") {
+            Ok(())
+        } else {
+            Err(format!("the exchange refused the fault {body}: {answer}"))
         }
     }
 }
@@ -115,27 +280,30 @@ impl Drop for Driver {
     }
 }
 
-/// Runs `journey`; if a step fails, saves the window as `target/e2e-failures/<name>.png`,
-/// prints its path and fails the test with the step's message.
-pub async fn run<F, Fut>(name: &str, client: &Client, journey: F)
+/// Runs `step`; if it fails, saves the window as `target/e2e-failures/<name>.png`, prints
+/// its path and fails the test with the step's message. Answers what the step found.
+pub async fn run<T, F, Fut>(name: &str, client: &Client, step: F) -> T
 where
     F: FnOnce(Client) -> Fut,
-    Fut: Future<Output = Step>,
+    Fut: Future<Output = Step<T>>,
 {
-    if let Err(failure) = journey(client.clone()).await {
-        let dir = target_dir().join("e2e-failures");
-        let saved = match client.screenshot().await {
-            Ok(png) => std::fs::create_dir_all(&dir)
-                .and_then(|()| std::fs::write(dir.join(format!("{name}.png")), png))
-                .map(|()| dir.join(format!("{name}.png")).display().to_string())
-                .unwrap_or_else(|e| format!("(could not save the screenshot: {e})")),
-            Err(e) => format!("(no screenshot: {e})"),
-        };
-        let shown = match client.find(Locator::Css("body")).await {
-            Ok(body) => body.text().await.unwrap_or_default(),
-            Err(e) => format!("(no page: {e})"),
-        };
-        panic!("{name}: {failure}\nscreenshot: {saved}\nthe window showed:\n{shown}");
+    match step(client.clone()).await {
+        Ok(found) => found,
+        Err(failure) => {
+            let dir = target_dir().join("e2e-failures");
+            let saved = match client.screenshot().await {
+                Ok(png) => std::fs::create_dir_all(&dir)
+                    .and_then(|()| std::fs::write(dir.join(format!("{name}.png")), png))
+                    .map(|()| dir.join(format!("{name}.png")).display().to_string())
+                    .unwrap_or_else(|e| format!("(could not save the screenshot: {e})")),
+                Err(e) => format!("(no screenshot: {e})"),
+            };
+            let shown = match client.find(Locator::Css("body")).await {
+                Ok(body) => body.text().await.unwrap_or_default(),
+                Err(e) => format!("(no page: {e})"),
+            };
+            panic!("{name}: {failure}\nscreenshot: {saved}\nthe window showed:\n{shown}");
+        }
     }
 }
 
@@ -197,6 +365,11 @@ pub async fn click_text(c: &Client, css: &str, what: &str, want: impl Fn(&str) -
 /// per character there, then the text, so the page sees every keystroke.
 pub async fn type_into(c: &Client, css: &str, text: &str) -> Step {
     let input = wait_find(c, css).await?;
+    type_in(&input, css, text).await
+}
+
+/// [`type_into`] the element `input` (`what` names it in errors).
+pub async fn type_in(input: &fantoccini::elements::Element, css: &str, text: &str) -> Step {
     // Into the field first, as a person would: keys sent elsewhere are shortcuts.
     input
         .click()
@@ -361,4 +534,278 @@ pub async fn ladder_moves(c: &Client) -> Step {
     })
     .await
     .map(drop)
+}
+
+/// Waits until no element matches `css`.
+pub async fn wait_gone(c: &Client, css: &str, what: &str) -> Step {
+    let started = Instant::now();
+    loop {
+        match c.find_all(Locator::Css(css)).await {
+            Ok(found) if found.is_empty() => return Ok(()),
+            _ => {}
+        }
+        if started.elapsed() > WAIT {
+            return Err(format!("{what} never went away (`{css}`)"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// How many elements matching `css` show text for which `want` holds.
+pub async fn count(c: &Client, css: &str, want: impl Fn(&str) -> bool) -> usize {
+    texts(c, css).await.iter().filter(|t| want(t)).count()
+}
+
+/// The form field whose label starts with `label` (the text a person reads beside it).
+pub async fn field(c: &Client, label: &str) -> Step<fantoccini::elements::Element> {
+    let xpath = format!(
+        "//label[span[starts-with(normalize-space(.), '{label}')]]//*[self::input or self::textarea]"
+    );
+    let started = Instant::now();
+    loop {
+        if let Ok(e) = c.find(Locator::XPath(&xpath)).await {
+            return Ok(e);
+        }
+        if started.elapsed() > WAIT {
+            return Err(format!("no field labelled {label:?}"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The status bar's connection text (e.g. `Connected`, `Reconnecting in 1s (attempt 2)`).
+const STATUS: &str = ".statusbar .status-text";
+/// The status bar's mark that shown figures may be old.
+const STALE: &str = ".statusbar .chip-stale";
+
+/// Waits until the status bar says connected and caught up (no STALE mark).
+pub async fn connected(c: &Client) -> Step {
+    wait_text(c, STATUS, "the status bar connected", |t| t == "Connected").await?;
+    wait_gone(c, STALE, "the status bar's STALE mark").await
+}
+
+/// The exchange drops every WebSocket and refuses new ones for a moment: the status bar
+/// shows the app reconnecting, then connected and caught up again.
+pub async fn feed_drops_and_recovers(c: &Client, exchange: &Exchange) -> Step {
+    connected(c).await?;
+    exchange.fault(&serde_json::json!({ "drop_ws_now": true, "refuse_ws_for_ms": 1500 }))?;
+    wait_text(c, STATUS, "the status bar reconnecting", |t| {
+        t.starts_with("Reconnecting")
+    })
+    .await?;
+    wait_text(c, STALE, "the status bar's STALE mark", |t| t == "STALE").await?;
+    connected(c).await
+}
+
+/// Waits for rows mentioning `ticker` in the page's table to show, then answers how many
+/// there are (rows of one query render together).
+async fn rows_of(c: &Client, ticker: &str, what: &str, want: impl Fn(&str) -> bool) -> Step<usize> {
+    let rows = ".grid-table tbody tr";
+    wait_text(c, rows, what, |t| t.contains(ticker) && want(t)).await?;
+    Ok(count(c, rows, |t| t.contains(ticker)).await)
+}
+
+/// The History page shows exactly one fill and one order of `ticker`: bought 1 YES, filled.
+pub async fn history_shows_one_trade(c: &Client, ticker: &str) -> Step {
+    nav(c, "History").await?;
+    click_text(c, ".toolbar .seg", "the Fills tab", |t| t == "Fills").await?;
+    wait_text(c, ".grid-table thead", "the fills table", |t| {
+        t.to_lowercase().contains("liquidity")
+    })
+    .await?;
+    let fills = rows_of(c, ticker, "the fill in History", |t| t.contains("YES")).await?;
+    if fills != 1 {
+        return Err(format!("History lists {fills} fills of {ticker}, not 1"));
+    }
+    click_text(c, ".toolbar .seg", "the Orders tab", |t| t == "Orders").await?;
+    wait_text(c, ".grid-table thead", "the orders table", |t| {
+        t.to_lowercase().contains("placed")
+    })
+    .await?;
+    let orders = rows_of(c, ticker, "the order in History", |t| t.contains("1 / 1")).await?;
+    if orders != 1 {
+        return Err(format!("History lists {orders} orders of {ticker}, not 1"));
+    }
+    Ok(())
+}
+
+/// The status bar says the exchange cannot be reached and figures may be old.
+pub async fn shows_offline(c: &Client) -> Step {
+    wait_text(c, STALE, "the status bar's STALE mark", |t| t == "STALE").await?;
+    wait_text(c, STATUS, "the status bar not connected", |t| {
+        t.starts_with("Reconnecting") || t.starts_with("Offline") || t.starts_with("Connecting")
+    })
+    .await
+    .map(drop)
+}
+
+/// The Markets page lists markets from the local cache, marked as such.
+pub async fn markets_from_cache(c: &Client) -> Step {
+    nav(c, "Markets").await?;
+    wait_text(
+        c,
+        ".chip-stale",
+        "the markets' OFFLINE · CACHED mark",
+        |t| t.starts_with("OFFLINE · CACHED"),
+    )
+    .await?;
+    wait_text(c, ".mrow .mticker", "a cached market in the list", |t| {
+        !t.trim().is_empty()
+    })
+    .await
+    .map(drop)
+}
+
+/// Typing nonsense into the ticket shows what is wrong beside the field and leaves the
+/// send button disabled; nothing is sent (no confirmation, no toast).
+pub async fn invalid_ticket_sends_nothing(c: &Client) -> Step {
+    click_text(c, ".ticket .seg", "Buy", |t| t == "Buy").await?;
+    click_text(c, ".ticket .seg", "YES", |t| t == "YES").await?;
+    let price_error = "[data-testid=ticket-price] ~ .field-error";
+    let count_error = "[data-testid=ticket-count] ~ .field-error";
+    let cases: [(&str, &str, &str, &str); 4] = [
+        (
+            "0",
+            "1",
+            price_error,
+            "The price must be above 0¢ and below 100¢.",
+        ),
+        (
+            "100",
+            "1",
+            price_error,
+            "The price must be above 0¢ and below 100¢.",
+        ),
+        (
+            "abc",
+            "1",
+            price_error,
+            "\u{201c}abc\u{201d} is not a price",
+        ),
+        (
+            "50",
+            "0",
+            count_error,
+            "The count must be at least 1 contract.",
+        ),
+    ];
+    for (price, count, css, message) in cases {
+        type_into(c, "[data-testid=ticket-price]", price).await?;
+        type_into(c, "[data-testid=ticket-count]", count).await?;
+        wait_text(
+            c,
+            css,
+            &format!("{message:?} for {price}¢ × {count}"),
+            |t| t.starts_with(message),
+        )
+        .await?;
+        refuses_to_send(c, &format!("{price}¢ × {count}")).await?;
+    }
+    // A blank count: nothing to send yet (the button says so; an empty field shows no
+    // error until a send is tried, which the disabled button does not allow).
+    type_into(c, "[data-testid=ticket-price]", "50").await?;
+    type_into(c, "[data-testid=ticket-count]", "").await?;
+    refuses_to_send(c, "a blank count").await?;
+    if !texts(c, "[data-testid=confirm-send]").await.is_empty() {
+        return Err("an invalid ticket asked to confirm an order".into());
+    }
+    let toasts = texts(c, ".toast").await;
+    if let Some(t) = toasts.iter().find(|t| t.to_lowercase().contains("placed")) {
+        return Err(format!("an invalid ticket sent an order: {t}"));
+    }
+    Ok(())
+}
+
+/// The ticket's send button is disabled and asks for a review; Enter in the count field
+/// does not send either.
+async fn refuses_to_send(c: &Client, what: &str) -> Step {
+    let started = Instant::now();
+    loop {
+        let button = wait_find(c, "[data-testid=ticket-submit]").await?;
+        let label = button.text().await.unwrap_or_default();
+        let disabled = button.prop("disabled").await.ok().flatten();
+        if label.starts_with("Review the ticket") && disabled.as_deref() == Some("true") {
+            break;
+        }
+        if started.elapsed() > WAIT {
+            return Err(format!(
+                "with {what} the send button shows {label:?} (disabled: {disabled:?})"
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let count = wait_find(c, "[data-testid=ticket-count]").await?;
+    count
+        .send_keys("\u{E007}")
+        .await
+        .map_err(|e| format!("pressing Enter: {e}"))
+}
+
+/// A malformed PEM, then a file that is not a key, are refused with the reason, and the
+/// API keys list is the same afterwards (read again after leaving the page).
+pub async fn bad_key_stores_nothing(c: &Client, not_a_key: &Path) -> Step {
+    let keys = "//div[contains(@class, 'panel')][.//h2[normalize-space(.) = 'API keys']]";
+    let listed = |c: Client| async move {
+        let started = Instant::now();
+        loop {
+            // Loaded: the table is there (skeleton rows are not a table).
+            if let Ok(panel) = c.find(Locator::XPath(keys)).await
+                && panel.find(Locator::Css("table")).await.is_ok()
+            {
+                return Ok::<_, String>(panel.text().await.unwrap_or_default());
+            }
+            if started.elapsed() > WAIT {
+                return Err("the API keys list never loaded".to_owned());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    nav(c, "Settings").await?;
+    let before = listed(c.clone()).await?;
+
+    type_in(&field(c, "API key id").await?, "API key id", "e2e-bad-key").await?;
+    type_in(
+        &field(c, "…or paste the PEM").await?,
+        "the PEM",
+        "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----",
+    )
+    .await?;
+    click_text(c, "button", "Add key", |t| t == "Add key").await?;
+    let pasted = wait_text(c, ".toast", "the pasted key's error", |t| {
+        t.starts_with("Key not added")
+    })
+    .await?;
+
+    // The same with a file that holds no key.
+    type_in(&field(c, "…or paste the PEM").await?, "the PEM", "").await?;
+    type_in(
+        &field(c, "Private key file").await?,
+        "the key file",
+        &not_a_key.to_string_lossy(),
+    )
+    .await?;
+    click_text(c, "button", "Add key", |t| t == "Add key").await?;
+    // Error toasts stay until dismissed: the file's is the second.
+    let started = Instant::now();
+    while count(c, ".toast", |t| t.starts_with("Key not added")).await < 2 {
+        if started.elapsed() > WAIT {
+            return Err(format!(
+                "no error for the key file that is not a key (after {pasted:?})"
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    nav(c, "Markets").await?;
+    nav(c, "Settings").await?;
+    let after = listed(c.clone()).await?;
+    if after != before {
+        return Err(format!(
+            "the API keys changed:\nbefore: {before}\nafter: {after}"
+        ));
+    }
+    if after.contains("e2e-bad-key") {
+        return Err("the refused key is listed".into());
+    }
+    Ok(())
 }

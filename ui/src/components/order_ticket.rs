@@ -303,8 +303,14 @@ pub fn order_ticket(p: &OrderTicketProps) -> Html {
         };
         ev.error(f).filter(|_| tried || !empty)
     };
-    let field_err =
-        |f: Field| shown(f).map(|m| html! { <div class="field-error" role="alert">{ m }</div> });
+    // One node whether or not there is an error (an empty list when none): Yew matches
+    // unkeyed siblings from the end, so a child appearing after an input would otherwise
+    // replace the input, and the keys typed next would land on the page as shortcuts.
+    let field_err = |f: Field| -> Html {
+        shown(f)
+            .map(|m| html! { <div class="field-error" role="alert">{ m }</div> })
+            .unwrap_or_default()
+    };
     let price_keys = {
         let d = d.clone();
         Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
@@ -378,14 +384,14 @@ pub fn order_ticket(p: &OrderTicketProps) -> Html {
                     placeholder="56" value={input.price.clone()} onkeydown={price_keys}
                     aria-invalid={shown(Field::Price).is_some().to_string()}
                     oninput={let d = d.clone(); Callback::from(move |e: InputEvent| d.dispatch(Msg::Price(input_value(&e))))} />
-                { for field_err(Field::Price) }
+                { field_err(Field::Price) }
             </label>
             <label class="field">
                 <span class="field-label">{ "Contracts" }</span>
                 <input data-testid="ticket-count" class={classes!("input", "num", shown(Field::Count).map(|_| "invalid"))} inputmode="numeric" placeholder="10"
                     value={input.count.clone()} aria-invalid={shown(Field::Count).is_some().to_string()}
                     oninput={let d = d.clone(); Callback::from(move |e: InputEvent| d.dispatch(Msg::Count(input_value(&e))))} />
-                { for field_err(Field::Count) }
+                { field_err(Field::Count) }
             </label>
             <label class="field">
                 <span class="field-label">{ "Time in force" }</span>
@@ -402,7 +408,7 @@ pub fn order_ticket(p: &OrderTicketProps) -> Html {
                     <span class="field-label">{ "Expires in (minutes)" }</span>
                     <input class="input num" inputmode="numeric" value={input.expires_min.clone()}
                         oninput={let d = d.clone(); Callback::from(move |e: InputEvent| d.dispatch(Msg::Expires(input_value(&e))))} />
-                    { for field_err(Field::Expiry) }
+                    { field_err(Field::Expiry) }
                 </label>
             }
             <div class="ticket-row checks">
@@ -428,8 +434,8 @@ pub fn order_ticket(p: &OrderTicketProps) -> Html {
                 <dt>{ "Position after" }</dt>
                 <dd class="num">{ est.map_or_else(|| position_text(p.position), |e| format!("{} → {}", position_text(p.position), position_text(e.resulting_position))) }</dd>
             </dl>
-            { for field_err(Field::Order) }
-            { for ev.warnings.iter().map(|w| html! { <div class="field-warn">{ w }</div> }) }
+            { field_err(Field::Order) }
+            { ev.warnings.iter().map(|w| html! { <div class="field-warn">{ w }</div> }).collect::<Html>() }
             <button type="submit" data-testid="ticket-submit" class={classes!("btn", "btn-submit", if buying { "btn-buy" } else { "btn-sell" })}
                 disabled={ev.ticket.is_none() || *sending}>
                 { if *sending { "Sending…".to_owned() } else {
@@ -440,7 +446,7 @@ pub fn order_ticket(p: &OrderTicketProps) -> Html {
             if env == Some(Environment::Production) {
                 <div class="prod-note">{ "Production: real money" }</div>
             }
-            { for confirm_view }
+            { confirm_view.unwrap_or_default() }
         </form>
     }
 }

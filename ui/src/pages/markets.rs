@@ -201,22 +201,21 @@ pub fn markets_page() -> Html {
         }
     };
 
-    // Set when a catch-up finishes while the first page is being asked for: an answer
-    // from the cache is then asked for again.
-    let ask_again = use_mut_ref(|| false);
+    // The catch-up count when the first page was last asked for.
+    let asked_at_sync = use_mut_ref(|| 0u64);
+    let synced = ctx.state.synced_seq;
     // First page whenever the query changes.
     {
         let set_list = set_list.clone();
         let list_ref = list_ref.clone();
-        let (retry, ask_again) = (retry.clone(), ask_again.clone());
-        use_effect_with(((*query).clone(), *retry), move |(q, asked)| {
-            let asked = *asked;
+        let asked_at_sync = asked_at_sync.clone();
+        use_effect_with(((*query).clone(), *retry), move |(q, _)| {
+            *asked_at_sync.borrow_mut() = synced;
             let req = q.request(0, None);
             let mut l = list_ref.borrow().clone();
             l.loading = true;
             l.error = None;
             set_list(l);
-            *ask_again.borrow_mut() = false;
             let list_ref = list_ref.clone();
             spawn_local(async move {
                 let mut l = list_ref.borrow().clone();
@@ -230,31 +229,8 @@ pub fn markets_page() -> Html {
                     Err(e) => l.error = Some(e),
                 }
                 l.loading = false;
-                let from_cache = l.stale || l.rows.is_empty();
                 set_list(l);
-                if from_cache && std::mem::take(&mut *ask_again.borrow_mut()) {
-                    retry.set(asked + 1);
-                }
             });
-        });
-    }
-    // A list answered from an empty or stale cache (the session was still catching up)
-    // is asked again after each catch-up. Keyed on the session's last sync time rather
-    // than on the Synced event: events arriving together are rendered once, so a burst
-    // of market updates right after a sync would hide it.
-    {
-        let list_ref = list_ref.clone();
-        let (retry, ask_again) = (retry.clone(), ask_again.clone());
-        let synced = ctx.state.session.as_ref().and_then(|s| s.last_synced_ms);
-        use_effect_with(synced, move |synced| {
-            if synced.is_some() {
-                let l = list_ref.borrow();
-                if l.loading {
-                    *ask_again.borrow_mut() = true;
-                } else if l.stale || l.rows.is_empty() {
-                    retry.set(*retry + 1);
-                }
-            }
         });
     }
     // The watchlist rows.
@@ -317,6 +293,20 @@ pub fn markets_page() -> Html {
                     l.loading = false;
                     set_list(l);
                 });
+            }
+        });
+    }
+    // A list answered from an empty or stale cache (the session was still catching up) is
+    // asked again after a catch-up newer than the question: checked when a sync is counted
+    // and when an answer lands, so neither a sync during the request nor one followed at
+    // once by market events (which replace the latest event) is missed.
+    {
+        let list_ref = list_ref.clone();
+        let retry = retry.clone();
+        use_effect_with((synced, list.loading), move |(synced, _)| {
+            let l = list_ref.borrow();
+            if !l.loading && (l.stale || l.rows.is_empty()) && *asked_at_sync.borrow() < *synced {
+                retry.set(*retry + 1);
             }
         });
     }
@@ -623,7 +613,9 @@ pub fn markets_page() -> Html {
                     <option value="604800000">{ "Closing within 7d" }</option>
                 </select>
                 <span class="spacer"></span>
-                { for stale }
+                // One node either way: Yew matches unkeyed siblings from the end, so a chip
+                // coming or going here would replace the search field while someone types.
+                { stale.unwrap_or_default() }
                 <span class="dim num">{ format!("{} markets", format::thousands(list.total)) }</span>
             </div>
             if !watch.is_empty() {
