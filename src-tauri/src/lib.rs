@@ -4,7 +4,8 @@
 //! Layout: [`commands`] (one module per domain, each command a thin forward), [`state`]
 //! (the open session and switching), [`events`] (the app-wide event channel), [`views`]
 //! (market view channels), [`keyring`] and [`keychain`] (credentials), [`paths`] (the
-//! data folder), [`bus`] (the streams the desktop parts read).
+//! data folder), [`bus`] (the streams the desktop parts read), [`sim_overrides`] (tests'
+//! changes to the Simulator's paper exchange).
 #![deny(missing_docs, rustdoc::broken_intra_doc_links)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
@@ -18,6 +19,7 @@ pub mod keyring;
 pub mod logging;
 pub mod notify;
 pub mod paths;
+pub mod sim_overrides;
 pub mod state;
 pub mod tray;
 pub mod views;
@@ -109,7 +111,14 @@ pub fn release_window<R: Runtime, M: Manager<R>>(manager: &M, label: &str) {
 pub fn run() {
     let app = build(desktop::plugins(tauri::Builder::default()))
         .setup(|app| {
-            init(app, AppOptions::default())?;
+            let mut options = AppOptions::default();
+            if let Some(overrides) = sim_overrides::from_env().inspect_err(|e| {
+                tracing::error!(error = %e, "refusing to start on a bad simulator override");
+            })? {
+                tracing::info!(?overrides, "simulator overrides in force");
+                options.simulator = overrides.simulator(options.simulator);
+            }
+            init(app, options)?;
             let bus = app.state::<AppState>().bus.clone();
             desktop::setup(app, bus);
             switch_from_tray(app);
