@@ -144,16 +144,23 @@ pub fn markets_page() -> Html {
         }
     };
 
+    // A sync finished while the first page was being asked for: an answer from the empty
+    // or stale cache of before it is asked again.
+    let synced_while_loading = use_mut_ref(|| false);
     // First page whenever the query changes.
     {
         let set_list = set_list.clone();
         let list_ref = list_ref.clone();
-        use_effect_with(((*query).clone(), *retry), move |(q, _)| {
+        let synced_while_loading = synced_while_loading.clone();
+        let retry = retry.clone();
+        use_effect_with(((*query).clone(), *retry), move |(q, n)| {
             let req = q.request(0, None);
+            let n = *n;
             let mut l = list_ref.borrow().clone();
             l.loading = true;
             l.error = None;
             set_list(l);
+            *synced_while_loading.borrow_mut() = false;
             let list_ref = list_ref.clone();
             spawn_local(async move {
                 let mut l = list_ref.borrow().clone();
@@ -167,8 +174,32 @@ pub fn markets_page() -> Html {
                     Err(e) => l.error = Some(e),
                 }
                 l.loading = false;
+                let again = std::mem::take(&mut *synced_while_loading.borrow_mut())
+                    && (l.stale || l.rows.is_empty());
                 set_list(l);
+                if again {
+                    retry.set(n + 1);
+                }
             });
+        });
+    }
+    // A list answered from an empty or stale cache (the session was still catching up) is
+    // asked again once the exchange has been reached. The session's last sync time says
+    // so, not the `Synced` event: pages see only the latest of the events that arrive
+    // between two renders, and a sync is often followed at once by market events.
+    {
+        let list_ref = list_ref.clone();
+        let retry = retry.clone();
+        let synced_at = ctx.state.session.as_ref().and_then(|s| s.last_synced_ms);
+        use_effect_with(synced_at, move |at| {
+            if at.is_some() {
+                let l = list_ref.borrow();
+                if l.loading {
+                    *synced_while_loading.borrow_mut() = true;
+                } else if l.stale || l.rows.is_empty() {
+                    retry.set(*retry + 1);
+                }
+            }
         });
     }
     // The watchlist rows.
@@ -239,18 +270,7 @@ pub fn markets_page() -> Html {
         let list_ref = list_ref.clone();
         let watch = watch.clone();
         let event = ctx.state.event.clone();
-        let retry = retry.clone();
         use_effect_with(event.as_ref().map(|e| e.0), move |_| {
-            // A list answered from an empty or stale cache (the session was still catching
-            // up) is asked again once the exchange has been reached.
-            if let Some((_, ev)) = &event
-                && matches!(&**ev, AppEvent::Synced(_))
-            {
-                let l = list_ref.borrow();
-                if !l.loading && (l.stale || l.rows.is_empty()) {
-                    retry.set(*retry + 1);
-                }
-            }
             if let Some((_, ev)) = event
                 && let AppEvent::Market(row) = &*ev
             {
