@@ -1,5 +1,5 @@
-//! The window benchmarks of BENCHMARKS.md: the real app (the debug binary with the bundled
-//! release UI) in a real window (Xvfb), driven like the end-to-end tests through
+//! The window benchmarks of BENCHMARKS.md: the real app (the binary of the test's profile,
+//! debug under `cargo xtask bench-window`, with the bundled release UI) in a real window (Xvfb), driven like the end-to-end tests through
 //! `tauri-driver` and `WebKitWebDriver`, on its embedded paper exchange. Every timing is
 //! taken inside the page (`performance.now()` at the click, a `MutationObserver` for the
 //! row, the next animation frame for "shown"), so no WebDriver round trip is in it.
@@ -228,7 +228,7 @@ async fn order_click_to_pending_and_accepted_rows() {
     let how = "buy 1 YES at 1¢ (resting, cancelled after each) from the market page's ticket on the \
         default paper exchange; from the click on the confirmation's Send order \
         (performance.now() in a capturing click listener) to the animation frame after a \
-        MutationObserver saw the row in the market page's resting orders; debug app build";
+        MutationObserver saw the row in the market page's resting orders";
     let missed = n - times.pending.len();
     let rows = times.pending_rows;
     measure::record(&[
@@ -447,7 +447,7 @@ async fn market_list_of_10000_markets_to_first_paint() {
              to the animation frame after the first row with a ticker is in the DOM (rows in the \
              DOM: median {dom:.1} ms); the list_markets command alone, invoked from the page: \
              median {command:.1} ms, p99 {command_p99:.1} ms; the list renders only the visible \
-             rows; debug app build"
+             rows"
         ),
     }]);
 }
@@ -479,8 +479,8 @@ if (rows()) {
 const START_MARKS: [&str; 4] = [
     "Kalshi Desk starting",
     "embedded simulator started",
-    "WebSocket feed connected",
-    "no keychain",
+    "caught up with the exchange",
+    "market list refreshed",
 ];
 
 #[derive(Debug)]
@@ -500,7 +500,11 @@ struct Start {
 
 async fn cold_start(dir: &Path) -> Step<Start> {
     measure::wait_single_instance_free().await;
-    let driver = driver_in(dir, &json!({}), &[("RUST_LOG", "info")]);
+    let driver = driver_in(
+        dir,
+        &json!({}),
+        &[("RUST_LOG", "info,desk_core::markets=debug")],
+    );
     let requested = measure::now_epoch_ms();
     let client = session(&driver).await?;
     let session = measure::now_epoch_ms() - requested;
@@ -543,6 +547,14 @@ async fn cold_start_to_markets_visible() {
     // figure is the median of the launches after it, on the same data folder.
     let launches = if quick() { 4 } else { 8 };
     let dir = tempfile::tempdir().unwrap();
+    // A keychain, as on a desktop: the paper key, its exchange and the cached list are
+    // there again at the next launch.
+    let keyring = measure::Keyring::start(&dir.path().join("keyring")).await;
+    let keychain = if keyring.is_some() {
+        "gnome-keyring on the bus: the paper key, its exchange and the cached list carry over"
+    } else {
+        "no keychain (gnome-keyring missing): a new paper key and exchange each launch"
+    };
     let mut starts = Vec::new();
     for i in 0..launches {
         match cold_start(dir.path()).await {
@@ -580,16 +592,16 @@ async fn cold_start_to_markets_visible() {
         note: format!(
             "from the app process's start (/proc starttime, 10 ms resolution) to the animation \
              frame after the first market row is in the DOM (page clock, Unix ms); launches \
-             after a first run on the same data folder (no keychain under the bench: a new \
-             session key and paper exchange each launch); the page's navigation start came \
+             after a first run on the same data folder ({keychain}); the page's navigation start came \
              {page:.0} ms after the process start; excluded: WebKitWebDriver's own start before \
              it spawns the app ({driver:.0} ms) and the WebDriver session ({session:.0} ms from \
              request to answer, overlapping the start); first run: {:.0} ms; rows already there \
              when the observer started in {already} launches (then an upper bound); the app's \
-             log, medians after the process start: {marks}; debug app build",
+             log, medians after the process start: {marks}",
             first.visible
         ),
     }]);
+    drop(keyring);
 }
 
 // ---- memory with 50 live book subscriptions ----
@@ -730,7 +742,7 @@ async fn memory_with_50_live_books() {
                 "{load}; VmRSS of the kalshi-desk process, which also runs the embedded paper \
                  exchange and WebKitGTK's UI side: median RssAnon (heap, stacks) {anon:.1} MiB, \
                  RssFile (shared libraries' pages) {file:.1} MiB; {idle:.1} MiB before the views \
-                 were opened; debug app build"
+                 were opened"
             ),
         },
         Figure {

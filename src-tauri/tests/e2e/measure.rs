@@ -15,6 +15,13 @@ use crate::harness::{Step, app_binary};
 /// the old ones, others are kept).
 pub const OUT_VAR: &str = "KALSHI_DESK_BENCH_OUT";
 
+/// The app's build profile (the test's: `cargo test` or `cargo test --release`).
+pub const PROFILE: &str = if cfg!(debug_assertions) {
+    "debug"
+} else {
+    "release"
+};
+
 /// `1` = the short smoke version (few samples, a 30 s memory window).
 pub const QUICK_VAR: &str = "KALSHI_DESK_BENCH_QUICK";
 
@@ -81,7 +88,7 @@ impl Figure {
             "goal_value": self.goal_value,
             "goal_stat": self.goal_stat,
             "seed_target": self.seed_target,
-            "note": self.note,
+            "note": format!("{}; {} build of the app", self.note, PROFILE),
         })
     }
 }
@@ -159,6 +166,60 @@ pub async fn wait_single_instance_free() {
             .then_some(())
     })
     .await;
+}
+
+/// gnome-keyring's Secret Service on the session bus, unlocked, its files in a folder of
+/// its own; ended on drop. With it the app keeps its paper key between launches, as on a
+/// desktop.
+#[derive(Debug)]
+pub struct Keyring(std::process::Child);
+
+impl Keyring {
+    /// Starts the daemon and waits until it serves `org.freedesktop.secrets`; `None` when
+    /// gnome-keyring is not installed or does not come up.
+    pub async fn start(dir: &Path) -> Option<Self> {
+        use std::io::Write as _;
+        use std::process::{Command, Stdio};
+        let mut child = Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .env("XDG_DATA_HOME", dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        // A non-empty password on stdin makes and unlocks the login keyring.
+        let mut stdin = child.stdin.take()?;
+        let _ = stdin.write_all(b"bench-window-keyring");
+        drop(stdin);
+        let keyring = Self(child);
+        poll("gnome-keyring's Secret Service", || {
+            let out = Command::new("dbus-send")
+                .args([
+                    "--session",
+                    "--print-reply",
+                    "--dest=org.freedesktop.DBus",
+                    "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus.NameHasOwner",
+                    "string:org.freedesktop.secrets",
+                ])
+                .output()
+                .ok()?;
+            String::from_utf8_lossy(&out.stdout)
+                .contains("boolean true")
+                .then_some(())
+        })
+        .await
+        .ok()?;
+        Some(keyring)
+    }
+}
+
+impl Drop for Keyring {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// Resident set size of `pid` in MiB (`VmRSS` of `/proc/<pid>/status`).
