@@ -119,6 +119,9 @@ pub fn run() {
                 tracing::info!(
                     port = ?overrides.port,
                     offline = ?overrides.offline,
+                    markets = ?overrides.markets,
+                    activity = ?overrides.activity,
+                    seed = ?overrides.seed,
                     admin_routes = overrides.admin_token.is_some(),
                     "simulator overrides in force"
                 );

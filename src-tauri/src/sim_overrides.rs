@@ -1,7 +1,8 @@
 //! Test and tool overrides of the Simulator's paper exchange: `KALSHI_DESK_SIM_CONFIG`
 //! names a JSON file read once at start-up. End-to-end tests use it to reach the exchange
 //! the app embeds (a fixed port and admin token for its `/_sim` fault routes) and to start
-//! the app with the exchange unreachable.
+//! the app with the exchange unreachable; the window benchmarks use it to start the app on
+//! a larger universe or a busier one (the bots' activity rate), with a chosen seed.
 //!
 //! It changes only how the Simulator environment is reached (Demo and Production never
 //! read it). The file is parsed strictly, unknown fields refused: a misspelt override
@@ -34,6 +35,14 @@ pub struct SimOverrides {
     /// for one on `port` (a free port when absent) where nothing listens, as in an
     /// outage. The session opens offline on what the store keeps.
     pub offline: Option<bool>,
+    /// Markets in the universe (the simulator accepts 1 to 20,000). A paper exchange
+    /// already saved in the data folder keeps its own universe.
+    pub markets: Option<usize>,
+    /// The bots' steps per second (0 = still books); each step re-quotes a maker's
+    /// ladder or sends a taker's order on one random trading market.
+    pub activity: Option<u32>,
+    /// Seed of the universe and of the bots.
+    pub seed: Option<u64>,
 }
 
 /// Why the overrides file was refused.
@@ -94,6 +103,15 @@ impl SimOverrides {
     pub fn apply(&self, config: &mut SimConfig) {
         if let Some(port) = self.port {
             config.listen = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        }
+        if let Some(markets) = self.markets {
+            config.markets = markets;
+        }
+        if let Some(activity) = self.activity {
+            config.activity = activity;
+        }
+        if let Some(seed) = self.seed {
+            config.seed = seed;
         }
         // Checked by `load`; a token that does not pass leaves the routes off.
         if let Some(token) = self
@@ -184,6 +202,12 @@ mod tests {
         };
         assert!(!config.admin_routes);
         assert_eq!(config.listen.port(), 0);
+        let SimulatorSetup::Paper(default) = SimulatorSetup::default() else {
+            panic!("the default is the paper exchange");
+        };
+        assert_eq!(config.markets, default.markets);
+        assert_eq!(config.activity, default.activity);
+        assert_eq!(config.seed, default.seed);
     }
 
     #[test]
@@ -199,9 +223,23 @@ mod tests {
     }
 
     #[test]
+    fn markets_activity_and_seed_reach_the_paper_exchange() {
+        let (_dir, path) = write(r#"{"markets": 10000, "activity": 400, "seed": 7}"#);
+        let overrides = SimOverrides::load(&path).unwrap();
+        let SimulatorSetup::Paper(config) = overrides.simulator(SimulatorSetup::default()) else {
+            panic!("still the paper exchange");
+        };
+        assert_eq!(config.markets, 10_000);
+        assert_eq!(config.activity, 400);
+        assert_eq!(config.seed, 7);
+    }
+
+    #[test]
     fn bad_files_are_refused_with_the_reason() {
         for (text, needle) in [
             (r#"{"prot": 1}"#, "unknown field `prot`"),
+            (r#"{"markets": -1}"#, "invalid value"),
+            (r#"{"activity": "fast"}"#, "invalid type"),
             (r#"{"port": "x"}"#, "invalid type"),
             (r#"{"admin_token": "short"}"#, "at least 16"),
             ("not json", "expected"),

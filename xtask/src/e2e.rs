@@ -4,6 +4,7 @@
 //! folders in a temp dir and an unlocked gnome-keyring, as on a desktop: the paper
 //! account's key is kept there, so a relaunch finds the same account.
 
+use std::path::Path;
 use std::process::Command;
 
 use crate::desktop::{TempHome, WITH_KEYRING, on_path};
@@ -16,6 +17,22 @@ const SCREEN: &str = "-screen 0 1360x860x24";
 /// contains `filter`.
 pub fn run(filter: Option<&str>) -> Result<(), String> {
     in_window("end to end", "e2e", filter, &[])
+}
+
+/// The window benchmarks (`src-tauri/tests/bench_window.rs`, needs ui/dist): the real
+/// app under Xvfb; their rows (the shared JSON format) replace the file `out`. `quick` is
+/// the short smoke run (a few samples each, a 30 s memory window).
+pub fn bench_window(out: &Path, quick: bool) -> Result<(), String> {
+    let out = std::path::absolute(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    if out.exists() {
+        std::fs::remove_file(&out).map_err(|e| format!("removing {}: {e}", out.display()))?;
+    }
+    let out = out.to_string_lossy().into_owned();
+    let mut env = vec![("KALSHI_DESK_BENCH_OUT", out.as_str())];
+    if quick {
+        env.push(("KALSHI_DESK_BENCH_QUICK", "1"));
+    }
+    in_window("window benchmarks", "bench_window", &env)
 }
 
 /// `cargo xtask screenshots`: builds the UI, then saves every page in both themes to

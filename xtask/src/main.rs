@@ -27,6 +27,11 @@ commands:
           then the end-to-end tests on the real app window (Xvfb, tauri-driver)
   bench   run the criterion benches (all, or `-p CRATE`, optionally one FILTER) and
           print their medians; `--write` records them in BENCHMARKS.md
+  bench-window
+          build the UI, then the window benchmarks on the real app under Xvfb
+          (order click → rows, 10,000-market list, cold start, memory with 50 live
+          books); `--quick` is the short smoke run; rows go to `--out PATH`
+          (default target/bench-window.json)
   bundle  build this OS's installers with the Tauri bundler into target/release/bundle
           (Linux .deb and .rpm, macOS .dmg, Windows .msi); on Linux `--test` then installs
           the .deb, starts the installed app headless and uninstalls it (needs root or
@@ -53,6 +58,7 @@ fn main() -> ExitCode {
             rest.strip_prefix(&["--".to_owned()][..]).unwrap_or(rest)
         })),
         Some("bench") => bench::run(args.get(1..).unwrap_or_default()),
+        Some("bench-window") => bench_window(args.get(1..).unwrap_or_default()),
         Some("bundle") => bundle::run(args.get(1..).unwrap_or_default()),
         Some("setup") => setup::run(setup::Purpose::Test),
         Some("desktop") => desktop::run(),
@@ -73,6 +79,25 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `cargo xtask bench-window [--quick] [--out PATH]`.
+fn bench_window(args: &[String]) -> Result<(), String> {
+    let mut quick = false;
+    let mut out = workspace_root().join("target/bench-window.json");
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--quick" => quick = true,
+            "--out" => out = args.next().ok_or("--out needs a path")?.into(),
+            other => return Err(format!("bench-window: unknown argument {other:?}")),
+        }
+    }
+    ui::build()?;
+    e2e::bench_window(&out, quick)?;
+    let rows = std::fs::read_to_string(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    println!("{rows}");
+    Ok(())
 }
 
 /// Runs a command from the workspace root, streaming its output, and fails on a non-zero exit.

@@ -3,7 +3,7 @@
 //! retry, with no data an empty state that says what to do; while reloading, the data
 //! already known stays on screen.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use ipc::{AppError, Command};
@@ -42,8 +42,43 @@ pub struct Loaded<T> {
     pub reload: Callback<()>,
 }
 
+/// What [`use_command`] numbers its requests with.
+struct Generations<C> {
+    /// Requests issued so far.
+    issued: Cell<u64>,
+    /// The request issued when the request last changed (older answers are for another).
+    changed: Cell<u64>,
+    /// The request whose answer is on screen.
+    shown: Cell<u64>,
+    /// The request last issued.
+    request: RefCell<Option<C>>,
+}
+
+impl<C> Default for Generations<C> {
+    fn default() -> Self {
+        Self {
+            issued: Cell::new(0),
+            changed: Cell::new(0),
+            shown: Cell::new(0),
+            request: RefCell::new(None),
+        }
+    }
+}
+
+/// Whether the answer to request number `mine` goes on screen, when the request last
+/// changed at number `changed` and the answer on screen is number `shown`'s: it must
+/// answer the current request and be newer than what is shown. Requests issued after
+/// `mine` and still in flight do not matter.
+fn shows(mine: u64, changed: u64, shown: u64) -> bool {
+    mine >= changed && mine > shown
+}
+
 /// Runs `request` now, again whenever it or `extra` changes, and when `reload` is
-/// called. Answers to superseded requests are dropped.
+/// called. An answer is shown when it is newer than the one on screen and answers the
+/// current request: one that comes back after a later request's answer, or that answers
+/// a request since changed, is dropped; but asking the same again (`extra`, `reload`)
+/// does not hold back an answer that is already here (a burst of account events asks
+/// again for each, and the first fresh answer should not wait for the last).
 #[hook]
 pub fn use_command<C, E>(request: C, extra: E) -> Loaded<C::Response>
 where
@@ -53,20 +88,26 @@ where
 {
     let data = use_state(|| Rc::new(Load::Loading));
     let nonce = use_state(|| 0u64);
-    let generation = use_memo((), |_| Cell::new(0u64));
+    let generation = use_memo((), |_| Generations::<C>::default());
     {
         let data = data.clone();
         let generation = generation.clone();
         use_effect_with((request, extra, *nonce), move |(req, _, _)| {
             let req = req.clone();
-            let mine = generation.get() + 1;
-            generation.set(mine);
+            let mine = generation.issued.get() + 1;
+            generation.issued.set(mine);
+            if generation.request.borrow().as_ref() != Some(&req) {
+                // Another request: no answer to the one before may show any more.
+                generation.changed.set(mine);
+                *generation.request.borrow_mut() = Some(req.clone());
+            }
             spawn_local(async move {
                 let answer = match invoke(&req).await {
                     Ok(v) => Load::Ready(v),
                     Err(e) => Load::Failed(e),
                 };
-                if generation.get() == mine {
+                if shows(mine, generation.changed.get(), generation.shown.get()) {
+                    generation.shown.set(mine);
                     data.set(Rc::new(answer));
                 }
             });
@@ -214,4 +255,22 @@ pub fn input_checked(e: &Event) -> bool {
     e.target()
         .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
         .is_some_and(|i| i.checked())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shows;
+
+    #[test]
+    fn an_answer_shows_unless_stale_or_for_another_request() {
+        // Requests 1, 2, 3 of the same request (a burst of account events): 2 answers
+        // first and shows although 3 is still in flight; then 1 (older) is dropped, and 3
+        // shows when it comes.
+        assert!(shows(2, 1, 0));
+        assert!(!shows(1, 1, 2));
+        assert!(shows(3, 1, 2));
+        // The request changed at 4: an answer to 3 (the old request) never shows.
+        assert!(!shows(3, 4, 0));
+        assert!(shows(4, 4, 3));
+    }
 }

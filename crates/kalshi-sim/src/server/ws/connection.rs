@@ -61,11 +61,15 @@ struct Outbound {
     frames: VecDeque<Queued>,
     data: usize,
     unflushed: bool,
+    /// Channel messages queued since the connection opened (logged at each heartbeat, so
+    /// a benchmark can read the rate a client really got).
+    data_total: u64,
 }
 
 impl Outbound {
     fn push(&mut self, frame: Frame, data: bool) {
         self.data += usize::from(data);
+        self.data_total += u64::from(data);
         self.frames.push_back(Queued { frame, data });
     }
 
@@ -220,7 +224,10 @@ async fn serve(
                 }
                 Err(RecvError::Closed) => break End::Close(close_code::AWAY, "server shutting down"),
             },
-            _ = heartbeat.tick() => queue.push(Frame::Ping(Bytes::from_static(HEARTBEAT_PAYLOAD)), false),
+            _ = heartbeat.tick() => {
+                tracing::debug!(data_messages = queue.data_total, "heartbeat");
+                queue.push(Frame::Ping(Bytes::from_static(HEARTBEAT_PAYLOAD)), false);
+            }
         }
         for msg in out.drain(..) {
             queue.push_message(&msg, &state.faults);
@@ -242,7 +249,7 @@ async fn serve(
         // Best effort: a client that does not read must not hold the task up.
         let _ = tokio::time::timeout(CLOSE_GRACE, sink.send(frame)).await;
     }
-    tracing::debug!(?end, "disconnected");
+    tracing::debug!(?end, data_messages = queue.data_total, "disconnected");
 }
 
 /// Handles one text frame: a refused frame gets its error; a command runs under the engine
