@@ -61,17 +61,17 @@ fn driver_in(dir: &Path, sim: &Value, env: &[(&str, &str)]) -> Driver {
     let xdg_data = xdg_data.to_string_lossy().into_owned();
     let xdg_config = xdg_config.to_string_lossy().into_owned();
     let mut all = vec![
-        ("KALSHI_DESK_SIM_CONFIG", sim_file.as_str()),
-        ("XDG_DATA_HOME", xdg_data.as_str()),
-        ("XDG_CONFIG_HOME", xdg_config.as_str()),
+        ("KALSHI_DESK_SIM_CONFIG", sim_file),
+        ("XDG_DATA_HOME", xdg_data),
+        ("XDG_CONFIG_HOME", xdg_config),
     ];
-    all.extend_from_slice(env);
+    all.extend(env.iter().map(|(k, v)| (*k, (*v).to_owned())));
     Driver::start(&dir.join("data"), &all)
 }
 
 async fn launch(sim: Value, env: &[(&str, &str)]) -> App {
     // An app of a test that failed may still be leaving.
-    measure::wait_single_instance_free().await;
+    let _ = harness::wait_instance_released();
     let dir = tempfile::tempdir().unwrap();
     let driver = driver_in(dir.path(), &sim, env);
     let client = session(&driver).await.unwrap();
@@ -102,8 +102,7 @@ async fn close(app: App) {
     } = app;
     let _ = client.close().await;
     drop(driver);
-    measure::wait_gone(pid).await;
-    measure::wait_single_instance_free().await;
+    let _ = harness::wait_gone_pid(pid);
     drop(dir);
 }
 
@@ -499,7 +498,7 @@ struct Start {
 }
 
 async fn cold_start(dir: &Path) -> Step<Start> {
-    measure::wait_single_instance_free().await;
+    let _ = harness::wait_instance_released();
     let driver = driver_in(
         dir,
         &json!({}),
@@ -524,8 +523,7 @@ async fn cold_start(dir: &Path) -> Step<Start> {
     }
     let _ = client.close().await;
     drop(driver);
-    measure::wait_gone(pid).await;
-    measure::wait_single_instance_free().await;
+    let _ = harness::wait_gone_pid(pid);
     let r = result?;
     let marks = measure::log_marks(&dir.join("xdg-data"), started, &START_MARKS);
     let at = |k: &str| r[k].as_f64().ok_or(format!("no {k} in {r}"));
@@ -549,11 +547,10 @@ async fn cold_start_to_markets_visible() {
     let dir = tempfile::tempdir().unwrap();
     // A keychain, as on a desktop: the paper key, its exchange and the cached list are
     // there again at the next launch.
-    let keyring = measure::Keyring::start(&dir.path().join("keyring")).await;
-    let keychain = if keyring.is_some() {
+    let keychain = if measure::keychain_on_bus() {
         "gnome-keyring on the bus: the paper key, its exchange and the cached list carry over"
     } else {
-        "no keychain (gnome-keyring missing): a new paper key and exchange each launch"
+        "no keychain on the bus: a new paper key and exchange each launch"
     };
     let mut starts = Vec::new();
     for i in 0..launches {
@@ -601,7 +598,6 @@ async fn cold_start_to_markets_visible() {
             first.visible
         ),
     }]);
-    drop(keyring);
 }
 
 // ---- memory with 50 live book subscriptions ----

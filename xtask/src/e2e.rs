@@ -32,7 +32,7 @@ pub fn bench_window(out: &Path, quick: bool) -> Result<(), String> {
     if quick {
         env.push(("KALSHI_DESK_BENCH_QUICK", "1"));
     }
-    in_window("window benchmarks", "bench_window", &env)
+    in_window("window benchmarks", "bench_window", None, &env)
 }
 
 /// `cargo xtask screenshots`: builds the UI, then saves every page in both themes to

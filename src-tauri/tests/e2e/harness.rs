@@ -151,7 +151,7 @@ fn proc_state(pid: u32) -> Option<(char, u32)> {
 /// Waits until `pid` has exited (gone, or a zombie nobody reaped yet) and the session bus
 /// has let go of its single-instance name: until then a new launch would find the name
 /// taken, forward its arguments to the dying instance and quit.
-fn wait_gone_pid(pid: u32) -> Step {
+pub fn wait_gone_pid(pid: u32) -> Step {
     let started = Instant::now();
     while proc_state(pid).is_some_and(|(state, _)| state != 'Z') {
         if started.elapsed() > WAIT {
@@ -167,7 +167,7 @@ fn wait_gone_pid(pid: u32) -> Step {
 const INSTANCE_NAME: &str = "com.kalshidesk.desk.SingleInstance";
 
 /// Waits until no app owns its single-instance name on the session bus.
-fn wait_instance_released() -> Step {
+pub fn wait_instance_released() -> Step {
     let started = Instant::now();
     loop {
         let names = Command::new("dbus-send")

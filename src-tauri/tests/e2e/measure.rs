@@ -137,89 +137,20 @@ pub fn web_process(app: u32) -> Option<u32> {
     })
 }
 
-/// Waits until `pid` is gone (or a zombie).
-pub async fn wait_gone(pid: u32) {
-    let _ = poll("the process to end", || {
-        stat(pid)
-            .is_none_or(|(_, _, state)| state == 'Z')
-            .then_some(())
-    })
-    .await;
-}
-
-/// Waits until no app holds the single-instance name on the session bus (a killed app's
-/// name is released only once the bus has seen it go; a launch before that would hand
-/// over to the dead one and quit).
-pub async fn wait_single_instance_free() {
-    let _ = poll("the single-instance name to be released", || {
-        let out = std::process::Command::new("dbus-send")
-            .args([
-                "--session",
-                "--print-reply",
-                "--dest=org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus.ListNames",
-            ])
-            .output()
-            .ok()?;
-        (!String::from_utf8_lossy(&out.stdout).contains("com.kalshidesk.desk.SingleInstance"))
-            .then_some(())
-    })
-    .await;
-}
-
-/// gnome-keyring's Secret Service on the session bus, unlocked, its files in a folder of
-/// its own; ended on drop. With it the app keeps its paper key between launches, as on a
-/// desktop.
-#[derive(Debug)]
-pub struct Keyring(std::process::Child);
-
-impl Keyring {
-    /// Starts the daemon and waits until it serves `org.freedesktop.secrets`; `None` when
-    /// gnome-keyring is not installed or does not come up.
-    pub async fn start(dir: &Path) -> Option<Self> {
-        use std::io::Write as _;
-        use std::process::{Command, Stdio};
-        let mut child = Command::new("gnome-keyring-daemon")
-            .args(["--foreground", "--unlock", "--components=secrets"])
-            .env("XDG_DATA_HOME", dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .ok()?;
-        // A non-empty password on stdin makes and unlocks the login keyring.
-        let mut stdin = child.stdin.take()?;
-        let _ = stdin.write_all(b"bench-window-keyring");
-        drop(stdin);
-        let keyring = Self(child);
-        poll("gnome-keyring's Secret Service", || {
-            let out = Command::new("dbus-send")
-                .args([
-                    "--session",
-                    "--print-reply",
-                    "--dest=org.freedesktop.DBus",
-                    "/org/freedesktop/DBus",
-                    "org.freedesktop.DBus.NameHasOwner",
-                    "string:org.freedesktop.secrets",
-                ])
-                .output()
-                .ok()?;
-            String::from_utf8_lossy(&out.stdout)
-                .contains("boolean true")
-                .then_some(())
-        })
-        .await
-        .ok()?;
-        Some(keyring)
-    }
-}
-
-impl Drop for Keyring {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+/// Whether a Secret Service (the keychain `cargo xtask` starts beside the app, as on a
+/// desktop) owns its name on the session bus.
+pub fn keychain_on_bus() -> bool {
+    std::process::Command::new("dbus-send")
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner",
+            "string:org.freedesktop.secrets",
+        ])
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
 }
 
 /// Resident set size of `pid` in MiB (`VmRSS` of `/proc/<pid>/status`).
