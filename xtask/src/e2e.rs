@@ -32,7 +32,7 @@ pub fn screenshots() -> Result<(), String> {
 }
 
 /// The ignored tests of `src-tauri/tests/<test>.rs` in a window on a private bus.
-fn in_window(label: &str, test: &str, extra: &[(&str, &str)]) -> Result<(), String> {
+pub(crate) fn in_window(label: &str, test: &str, extra: &[(&str, &str)]) -> Result<(), String> {
     for tool in [
         "xvfb-run",
         "WebKitWebDriver",
