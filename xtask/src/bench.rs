@@ -41,21 +41,32 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let started = SystemTime::now();
     let clock = std::time::Instant::now();
+    // One cargo invocation for every crate: features are resolved once, so the shared
+    // dependencies are built once (a `cargo bench -p` per crate resolves them per crate
+    // and rebuilds them). Each bench target by name: a plain `cargo bench` would also run
+    // the libtest harnesses, which refuse criterion's options.
+    let mut targets = Vec::new();
     for krate in &options.crates {
-        // Each bench target by name: a plain `cargo bench` would also run the libtest
-        // harnesses, which refuse criterion's options.
-        let targets = bench_targets(krate)?;
-        let mut cargo: Vec<&str> = vec!["bench", "--package", krate];
-        for target in &targets {
-            cargo.extend(["--bench", target]);
-        }
-        cargo.push("--");
-        cargo.extend(CRITERION_ARGS);
-        if let Some(filter) = &options.filter {
-            cargo.push(filter);
-        }
-        run_step(&format!("bench {krate}"), "cargo", &cargo, &[])?;
+        targets.extend(bench_targets(krate)?);
     }
+    let mut cargo: Vec<&str> = vec!["bench"];
+    for krate in &options.crates {
+        cargo.extend(["--package", krate]);
+    }
+    for target in &targets {
+        cargo.extend(["--bench", target]);
+    }
+    cargo.push("--");
+    cargo.extend(CRITERION_ARGS);
+    if let Some(filter) = &options.filter {
+        cargo.push(filter);
+    }
+    run_step(
+        &format!("criterion benches of {}", options.crates.join(", ")),
+        "cargo",
+        &cargo,
+        &[],
+    )?;
     let rows = collect(&target_dir().join("criterion"), started)?;
     if rows.is_empty() {
         return Err("no bench ran (check the crate names and the filter)".into());

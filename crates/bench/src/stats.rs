@@ -18,6 +18,11 @@ impl Samples {
         self.0.push(d.as_secs_f64() * 1e3);
     }
 
+    /// Adds one value already in milliseconds.
+    pub fn push_ms(&mut self, ms: f64) {
+        self.0.push(ms);
+    }
+
     /// How many.
     pub fn len(&self) -> usize {
         self.0.len()
