@@ -49,7 +49,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for krate in &options.crates {
         targets.extend(bench_targets(krate)?);
     }
-    let mut cargo: Vec<&str> = vec!["bench"];
+    // `--no-fail-fast`: a failing bench target does not stop the others, and the run
+    // goes on to the harness; the failure is reported and fails the command at the end.
+    let mut cargo: Vec<&str> = vec!["bench", "--no-fail-fast"];
     for krate in &options.crates {
         cargo.extend(["--package", krate]);
     }
@@ -61,15 +63,17 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(filter) = &options.filter {
         cargo.push(filter);
     }
-    run_step(
+    let criterion = run_step(
         &format!("criterion benches of {}", options.crates.join(", ")),
         "cargo",
         &cargo,
         &[],
-    )?;
+    );
     let rows = collect(&target_dir().join("criterion"), started)?;
     if rows.is_empty() {
-        return Err("no bench ran (check the crate names and the filter)".into());
+        return Err(criterion
+            .err()
+            .unwrap_or_else(|| "no bench ran (check the crate names and the filter)".into()));
     }
     // The harness and the window rows belong to the whole run, not to one crate or filter.
     let figures = if options.everything() {
@@ -93,12 +97,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
         if let Some(figures) = &figures {
             block.push_str(&format!("\n\n{figures}"));
         }
-        block.push_str(&format!("\n\n### Criterion benches\n\n{table}"));
+        block.push_str("\n\n### Criterion benches\n\n");
+        if let Err(e) = &criterion {
+            block.push_str(&format!(
+                "**Incomplete:** {e}; the benches listed are those that ran.\n\n"
+            ));
+        }
+        block.push_str(&table);
         fs::write(&path, replace_block(&text, &block))
             .map_err(|e| format!("writing {}: {e}", path.display()))?;
         eprintln!("xtask: BENCHMARKS.md updated");
     }
-    Ok(())
+    criterion
 }
 
 /// `cargo xtask bench --quick`: the harness from the dev build with few samples, and the

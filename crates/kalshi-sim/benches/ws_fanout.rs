@@ -164,9 +164,18 @@ impl Fixture {
                 .mutate(|e, now| e.cancel_order(self.trader, id, now))
                 .expect("order canceled");
         }
-        while self.progress.received.load(Ordering::Relaxed) < expected {
-            self.progress.done.notified().await;
-        }
+        // Bounded, so a lost delta fails the bench with the count instead of hanging it.
+        let arrived = tokio::time::timeout(Duration::from_secs(30), async {
+            while self.progress.received.load(Ordering::Relaxed) < expected {
+                self.progress.done.notified().await;
+            }
+        })
+        .await;
+        assert!(
+            arrived.is_ok(),
+            "ws_fanout: {} of {expected} deltas arrived within 30 s",
+            self.progress.received.load(Ordering::Relaxed)
+        );
     }
 }
 
