@@ -24,9 +24,15 @@ commands:
           rustdoc -D warnings, the wasm build of ipc, every test of the workspace and
           the UI's wasm tests (node, headless Chromium),
           then the shell's notification and keychain tests on private D-Bus sessions,
-          then the end-to-end tests on the real app window (Xvfb, tauri-driver)
-  bench   run the criterion benches (all, or `-p CRATE`, optionally one FILTER) and
-          print their medians; `--write` records them in BENCHMARKS.md
+          then the end-to-end tests on the real app window (Xvfb, tauri-driver),
+          then the bench harness's smoke run (`bench --quick`)
+  bench   everything measured in one run: the criterion benches, the latency harness
+          (crates/bench, release build: WebSocket connect, order submit through the
+          core, store vs SQLite's ceiling, history pages, our client beside Kalshi's
+          official TypeScript and Python SDKs and the floor) and the window bench;
+          `--write` records it all in BENCHMARKS.md. `-p CRATE` / a FILTER run
+          only those criterion benches. `--quick`: a smoke run of the harness from the
+          dev build (few samples, small databases; never written; CI runs it)
   bench-window
           build the UI, then the window benchmarks on the real app under Xvfb
           (order click → rows, 10,000-market list, cold start, memory with 50 live

@@ -41,6 +41,9 @@ pub fn run() -> Result<(), String> {
     crate::desktop::run()?;
     // The real app in a real window, reusing the binary the tests step built.
     crate::e2e::run(None)?;
+    // The bench harness's smoke run (so it cannot rot), from the binaries the tests step
+    // built; it prints figures labelled smoke only and never writes BENCHMARKS.md.
+    crate::bench::quick(crate::bench::Profile::Tested)?;
     eprintln!("xtask: all checks passed");
     Ok(())
 }

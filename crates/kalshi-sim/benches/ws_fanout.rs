@@ -100,6 +100,9 @@ fn setup(rt: &Runtime) -> Fixture {
         let private = armor("RSA PRIVATE KEY", &key("test_key_a.pkcs1.b64"));
         let sim = Simulator::start(SimConfig {
             markets: 60,
+            // Empty books: a seeded ask below one of the bench's bids would fill it, and a
+            // filled order sends one delta where the bench counts two (create, cancel).
+            seed_books: false,
             balance: Money::from_units(1_000_000_000_000_000),
             keys: vec![
                 (TRADER.to_owned(), public.clone()),
@@ -164,9 +167,18 @@ impl Fixture {
                 .mutate(|e, now| e.cancel_order(self.trader, id, now))
                 .expect("order canceled");
         }
-        while self.progress.received.load(Ordering::Relaxed) < expected {
-            self.progress.done.notified().await;
-        }
+        // Bounded, so a lost delta fails the bench with the count instead of hanging it.
+        let arrived = tokio::time::timeout(Duration::from_secs(30), async {
+            while self.progress.received.load(Ordering::Relaxed) < expected {
+                self.progress.done.notified().await;
+            }
+        })
+        .await;
+        assert!(
+            arrived.is_ok(),
+            "ws_fanout: {} of {expected} deltas arrived within 30 s",
+            self.progress.received.load(Ordering::Relaxed)
+        );
     }
 }
 

@@ -9,7 +9,13 @@ Each variant removes part of the schema, to show what each index costs.
 
 Run: python3 crates/store/benches/sqlite_ceiling.py  (DB=/dev/shm/x.db for tmpfs)
 BENCHMARKS.md quotes its output.
+
+`--shipped ROWS` runs only the shipped schema over 2,000 markets, ROWS fills per batch size,
+and prints one JSON object: every batch's seconds by batch size. `cargo xtask bench`'s
+harness (crates/bench) runs it that way beside the store's own upserts of the same shape.
 """
+import json
+import sys
 import os
 import random
 import sqlite3
@@ -23,6 +29,10 @@ COLUMNS = ("scope_id,fill_id,trade_id,order_id,ticker,side,action,outcome_side,b
            "yes_price,no_price,is_taker,created_ms,fee_cost,subaccount_number,exchange_index,ts")
 UNIQUE = "    UNIQUE (scope_id, fill_id)\n);"
 BY_TICKER = "CREATE INDEX fills_by_ticker ON fills (scope_id, ticker, created_ms, id);"
+
+SHIPPED_ONLY = len(sys.argv) == 3 and sys.argv[1] == "--shipped"
+if SHIPPED_ONLY:
+    ROWS_PER_BATCH_SIZE = int(sys.argv[2])
 
 random.seed(1)
 IDS = [str(uuid.UUID(int=random.getrandbits(128), version=4)) for _ in range(3 * ROWS_PER_BATCH_SIZE)]
@@ -52,20 +62,30 @@ def run(label, schema, markets, on_conflict=True):
     sql = f"insert into fills ({COLUMNS}) values ({','.join('?' * 18)})"
     if on_conflict:
         sql += " on conflict (scope_id, fill_id) do nothing"
-    n, out = 0, []
+    n, out, times = 0, [], {}
     for batch in (100, 1_000, 10_000):
         batches = [[fill(n + i * batch + j, markets) for j in range(batch)]
                    for i in range(ROWS_PER_BATCH_SIZE // batch)]
         n += ROWS_PER_BATCH_SIZE
         start = time.perf_counter()
+        times[batch] = []
         for rows in batches:
+            t0 = time.perf_counter()
             db.execute("begin")
             db.executemany(sql, rows)
             db.execute("commit")
+            times[batch].append(time.perf_counter() - t0)
         out.append(f"{batch}: {ROWS_PER_BATCH_SIZE / (time.perf_counter() - start) / 1000:5.1f}k")
     db.close()
-    print(f"{label:58s}", "  ".join(out), flush=True)
+    if SHIPPED_ONLY:
+        print(json.dumps({str(k): v for k, v in times.items()}), flush=True)
+    else:
+        print(f"{label:58s}", "  ".join(out), flush=True)
 
+
+if SHIPPED_ONLY:
+    run("schema 1 as shipped, 2000 markets", SCHEMA, 2000)
+    sys.exit(0)
 
 for markets in (2000, 20):
     run(f"schema 1 as shipped, {markets} markets", SCHEMA, markets)

@@ -6,126 +6,37 @@
 //! (as the exchange produces them), spread over all 2,000 markets or over the 20 a busy
 //! trader is active in.
 //!
-//! The 1M-fill database is built once, in a temp dir, through the normal batch path
-//! (`upsert_fills` with 10k-fill batches); its build time is printed.
+//! The 1M-fill database is built once through the normal batch path
+//! (`upsert_fills` with 10k-fill batches) and cached under target/bench-cache, keyed by the
+//! schema (see common/fixtures.rs); its build time is printed.
 //! Run: `cargo bench -p store --bench store -- --warm-up-time 1 --measurement-time 3`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+#[path = "common/fixtures.rs"]
+mod fixtures;
+
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use fixtures::{EVENTS, MARKETS_PER_EVENT, PAGE, SERIES, START_MS, at, scope, stream_fill, ticker};
 use kalshi::model::fill::Fill;
-use kalshi::model::market::Market;
-use kalshi::model::order::{BookSide, OutcomeSide};
-use kalshi::model::{Count, Money, Price};
-use store::{
-    Environment, FillFilter, PageCursor, PageRequest, Scope, Store, TickerFilter, TimeRange,
-};
-use time::OffsetDateTime;
+use kalshi::model::order::BookSide;
+use store::{FillFilter, PageCursor, PageRequest, Store, TickerFilter, TimeRange};
 use tokio::runtime::Runtime;
-
-const MARKETS: &str = include_str!("../../kalshi/test_data/rest/markets.json");
 
 /// Rows in the history database.
 const HISTORY_ROWS: u64 = 1_000_000;
-/// 20 series × 10 events × 10 markets.
-const SERIES: u64 = 20;
-const EVENTS: u64 = 10;
-const MARKETS_PER_EVENT: u64 = 10;
-/// Fills spread over one year.
-const START_MS: i64 = 1_767_225_600_000; // 2026-01-01
-const SPAN_MS: i64 = 365 * 86_400_000;
-/// The history page size the UI asks for.
-const PAGE: u32 = 50;
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
-
-fn scope() -> Scope {
-    Scope::new(Environment::Simulator, "bench-key")
-}
-
-fn ticker(n: u64) -> String {
-    let market = n % (SERIES * EVENTS * MARKETS_PER_EVENT);
-    let (series, rest) = (
-        market / (EVENTS * MARKETS_PER_EVENT),
-        market % (EVENTS * MARKETS_PER_EVENT),
-    );
-    let (event, strike) = (rest / MARKETS_PER_EVENT, rest % MARKETS_PER_EVENT);
-    format!("KXS{series:02}-26E{event:02}-T{strike}")
-}
-
-/// Cheap deterministic mixing (splitmix64) so the data is spread without an RNG crate.
-fn mix(mut x: u64) -> u64 {
-    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    x ^ (x >> 31)
-}
-
-/// A version 4 UUID, as Kalshi's fill and order ids are, derived from `n`.
-fn uuid(n: u64) -> String {
-    let (a, b) = (mix(n ^ 0x5555), mix(n ^ 0xAAAA));
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xFFFF,
-        a & 0xFFF,
-        0x8000 | (b >> 48) & 0x3FFF,
-        b & 0xFFFF_FFFF_FFFF
-    )
-}
-
-/// Fill number `n`: a spread ticker, side, price and time.
-fn make_fill(n: u64) -> Fill {
-    let h = mix(n);
-    let side = if h & 1 == 0 {
-        BookSide::Bid
-    } else {
-        BookSide::Ask
-    };
-    let yes = Price::from_units(((h >> 8) % 99 + 1) as i64 * 100);
-    let id = uuid(n);
-    let ms = START_MS + ((h >> 20) % SPAN_MS as u64) as i64;
-    Fill {
-        fill_id: id.clone(),
-        exchange_index: 0,
-        trade_id: id,
-        order_id: uuid((n / 3) | (1 << 50)),
-        ticker: ticker(mix(n ^ 0xABCD)),
-        market_ticker: String::new(),
-        side: None,
-        action: None,
-        outcome_side: if side == BookSide::Bid {
-            OutcomeSide::Yes
-        } else {
-            OutcomeSide::No
-        },
-        book_side: side,
-        count_fp: Count::from_contracts(((h >> 40) % 50 + 1) as i64),
-        yes_price_dollars: yes,
-        no_price_dollars: yes.complement().unwrap(),
-        is_taker: h & 2 == 0,
-        created_time: Some(
-            OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap(),
-        ),
-        fee_cost: Money::from_units(7_000),
-        subaccount_number: Some(0),
-        ts: None,
-    }
-}
 
 /// The next `count` fills of a live stream: in time order (100 ms apart), over the first
 /// `markets` markets.
 fn fresh_fills(count: usize, markets: u64) -> Vec<Fill> {
     let start = NEXT_ID.fetch_add(count as u64, Ordering::Relaxed);
     (start..start + count as u64)
-        .map(|n| {
-            let mut fill = make_fill(n);
-            fill.ticker = ticker(mix(n ^ 0xABCD) % markets);
-            fill.created_time = Some(at(START_MS + (n as i64) * 100));
-            fill
-        })
+        .map(|n| stream_fill(n, markets))
         .collect()
 }
 
@@ -172,55 +83,26 @@ fn upsert_rate_over(c: &mut Criterion, name: &str, markets: u64) {
     rt.block_on(store.close());
 }
 
-fn markets() -> Vec<Market> {
-    let v: serde_json::Value = serde_json::from_str(MARKETS).unwrap();
-    let template: Market = serde_json::from_value(v["markets"][0].clone()).unwrap();
-    (0..SERIES * EVENTS * MARKETS_PER_EVENT)
-        .map(|n| {
-            let mut m = template.clone();
-            m.ticker = ticker(n);
-            m.title = Some(format!(
-                "Series {} event {} strike {}",
-                n / 100,
-                (n / 10) % 10,
-                n % 10
-            ));
-            m
-        })
-        .collect()
-}
-
 fn history_page(c: &mut Criterion) {
     let rt = Runtime::new().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let store = rt
-        .block_on(Store::open(dir.path().join("history.sqlite")))
-        .unwrap();
-    let started = Instant::now();
-    let batch = 10_000u64;
-    for chunk in 0..HISTORY_ROWS / batch {
-        let fills: Vec<Fill> = (chunk * batch..(chunk + 1) * batch)
-            .map(|n| make_fill(n | (1 << 40)))
-            .collect();
-        rt.block_on(store.upsert_fills(&scope(), &fills)).unwrap();
+    // Cached under target/ (keyed by the schema), shared with `cargo xtask bench`'s harness.
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let cache = tmp.parent().unwrap_or(tmp).join("bench-cache");
+    let (path, built) = fixtures::history_db(&rt, &cache, HISTORY_ROWS);
+    let store = rt.block_on(Store::open(&path)).unwrap();
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    match built {
+        Some(secs) => println!(
+            "history db: {HISTORY_ROWS} fills built in {secs:.1} s ({:.0} fills/s), file {:.0} MiB",
+            HISTORY_ROWS as f64 / secs,
+            size as f64 / (1024.0 * 1024.0)
+        ),
+        None => println!(
+            "history db: {HISTORY_ROWS} fills, cached at {} ({:.0} MiB)",
+            path.display(),
+            size as f64 / (1024.0 * 1024.0)
+        ),
     }
-    let built = started.elapsed();
-    rt.block_on(store.upsert_markets(&scope(), &markets(), OffsetDateTime::now_utc()))
-        .unwrap();
-    // What the app does at close (`optimize_on_close`): gather planner statistics.
-    rt.block_on(store.close());
-    let store = rt
-        .block_on(Store::open(dir.path().join("history.sqlite")))
-        .unwrap();
-    let size = std::fs::metadata(dir.path().join("history.sqlite"))
-        .map(|m| m.len())
-        .unwrap_or(0);
-    println!(
-        "history db: {HISTORY_ROWS} fills built in {:.1} s ({:.0} fills/s), file {:.0} MiB",
-        built.as_secs_f64(),
-        HISTORY_ROWS as f64 / built.as_secs_f64(),
-        size as f64 / (1024.0 * 1024.0)
-    );
 
     let month = TimeRange::between(
         at(START_MS + 180 * 86_400_000),
@@ -296,10 +178,6 @@ fn history_page(c: &mut Criterion) {
     });
     group.finish();
     rt.block_on(store.close());
-}
-
-fn at(ms: i64) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap()
 }
 
 /// The cursor after about half the rows, found by paging (the only way to get one).
