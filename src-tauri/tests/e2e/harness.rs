@@ -559,7 +559,7 @@ pub async fn count(c: &Client, css: &str, want: impl Fn(&str) -> bool) -> usize 
 /// The form field whose label starts with `label` (the text a person reads beside it).
 pub async fn field(c: &Client, label: &str) -> Step<fantoccini::elements::Element> {
     let xpath = format!(
-        "//label[span[starts-with(normalize-space(.), '{label}')]]//*[self::input or self::textarea]"
+        "//*[self::label or self::div][span[starts-with(normalize-space(.), '{label}')]]//*[self::input or self::textarea]"
     );
     let started = Instant::now();
     loop {

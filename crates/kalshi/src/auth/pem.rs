@@ -31,9 +31,52 @@ pub(crate) enum ArmorError {
     LabelMismatch { label: String },
 }
 
+/// The longest label we accept; real ones are at most `ENCRYPTED PRIVATE KEY` long.
+const MAX_LABEL: usize = 64;
+
+/// A label as RFC 7468 and OpenSSL write them (`RSA PRIVATE KEY`, `OPENSSH PRIVATE KEY`).
+/// Only such text is ever quoted back in an error, so a BEGIN line that runs into the key's
+/// body (a paste whose line breaks were lost) can never echo key material.
+fn is_label(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= MAX_LABEL
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b' ')
+}
+
+/// `input` with every `-----BEGIN …-----` and `-----END …-----` marker on a line of its own:
+/// keys pasted from a web page, an environment variable or a chat often arrive with their
+/// line breaks turned into spaces or dropped. Zeroized, as it holds the key's body.
+fn unfold(input: &str) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(input.len() + 8));
+    let mut rest = input;
+    loop {
+        let next = ["-----BEGIN ", "-----END "]
+            .iter()
+            .filter_map(|marker| Some((rest.find(marker)?, marker.len())))
+            .min();
+        let Some((start, marker)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        let Some(close) = rest[start + marker..].find("-----") else {
+            out.push_str(rest);
+            return out;
+        };
+        let end = start + marker + close + "-----".len();
+        out.push_str(&rest[..start]);
+        out.push('\n');
+        out.push_str(&rest[start..end]);
+        out.push('\n');
+        rest = &rest[end..];
+    }
+}
+
 /// Reads the first PEM block of `input`.
 pub(crate) fn parse(input: &str) -> Result<Armored, ArmorError> {
-    let mut lines = input.lines().map(str::trim);
+    let unfolded = unfold(input);
+    let mut lines = unfolded.lines().map(str::trim);
     let label = loop {
         let Some(line) = lines.next() else {
             return Err(ArmorError::NoArmor);
@@ -41,6 +84,7 @@ pub(crate) fn parse(input: &str) -> Result<Armored, ArmorError> {
         if let Some(label) = line
             .strip_prefix("-----BEGIN ")
             .and_then(|rest| rest.strip_suffix("-----"))
+            .filter(|label| is_label(label))
         {
             break label.to_owned();
         }
@@ -72,7 +116,8 @@ pub(crate) fn parse(input: &str) -> Result<Armored, ArmorError> {
             }
             continue;
         }
-        body.push_str(line);
+        // Spaces inside a line are line breaks a paste collapsed; base64 has none.
+        body.extend(line.chars().filter(|c| !c.is_whitespace()));
     }
     if !ended {
         return Err(ArmorError::MissingEnd { label });
@@ -127,6 +172,34 @@ mod tests {
             parse(enc).unwrap().encrypted,
             "Proc-Type ENCRYPTED is detected, CRLF tolerated"
         );
+    }
+
+    #[test]
+    fn pastes_that_lost_their_line_breaks_still_read() {
+        let der: Vec<u8> = (0..=255u8).cycle().take(600).collect();
+        let pem = encode("PRIVATE KEY", &der);
+        for folded in [
+            pem.replace('\n', " "),
+            pem.replace('\n', ""),
+            pem.replace('\n', "\r\n  "),
+        ] {
+            let a = parse(&folded).unwrap_or_else(|e| panic!("{e:?}: {folded:.60}"));
+            assert_eq!(a.label, "PRIVATE KEY");
+            assert_eq!(a.der.expose(), &der);
+        }
+    }
+
+    #[test]
+    fn a_label_that_runs_into_the_body_is_never_quoted() {
+        // A BEGIN line that runs straight into the body (its closing dashes lost): no
+        // label can be told from the body, and nothing of the body may be reported.
+        let body = "c2VjcmV0LWtleS1tYXRlcmlhbA";
+        let pasted = format!("-----BEGIN PRIVATE KEY{body}-----END PRIVATE KEY-----");
+        let e = parse(&pasted).map(|_| ()).unwrap_err();
+        assert!(!format!("{e:?}").contains(body), "{e:?}");
+        assert_eq!(e, ArmorError::NoArmor);
+        assert!(!is_label("PRIVATE KEY-----c2VjcmV0-----END PRIVATE KEY"));
+        assert!(is_label("RSA PRIVATE KEY"));
     }
 
     #[test]
