@@ -68,7 +68,7 @@ impl Session {
         shared.env.check_can_trade(shared.production_confirmed())?;
         validate::check_price_range(ticket.price)?;
         validate::check_count(ticket.count, shared.tuning.max_order_count)?;
-        let market = fetch_market(shared, &ticket.ticker).await?;
+        let market = ask_market(shared, &ticket.ticker).await?;
         let account = Account {
             balance: Some(available_balance(shared).await?),
             position: position_in(shared, &ticket.ticker),
@@ -108,6 +108,7 @@ impl Session {
             remaining_count: response.remaining_count,
         }));
         shared.pending().remove(&client_order_id);
+        cache_market(shared, &market).await;
         read_back(shared, &response.order_id).await;
         if !response.fill_count.is_zero() {
             shared.refresh.notify_one();
@@ -251,18 +252,30 @@ fn create_request(
 /// The market from the exchange (stored in the cache); unknown tickers are
 /// [`OrderRejection::MarketNotFound`].
 pub(crate) async fn fetch_market(shared: &Shared, ticker: &str) -> Result<Market, CoreError> {
+    let market = ask_market(shared, ticker).await?;
+    cache_market(shared, &market).await;
+    Ok(market)
+}
+
+/// The market as the exchange has it now, not yet cached: an order validates against it
+/// and caches it only after the exchange's answer, so the cache write is not on the path
+/// from the click to the acknowledgement.
+async fn ask_market(shared: &Shared, ticker: &str) -> Result<Market, CoreError> {
     match shared.link.client.market(ticker).await {
-        Ok(market) => {
-            if let Err(e) = record::market(shared, &market).await {
-                tracing::warn!(error = %e, ticker, "caching a market failed");
-            }
-            Ok(market)
-        }
+        Ok(market) => Ok(market),
         Err(e) if e.status() == Some(404) => Err(OrderRejection::MarketNotFound {
             ticker: ticker.to_owned(),
         }
         .into()),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Keeps `market` in the store's cache (for offline views); a failure is only logged,
+/// since the market itself was read.
+async fn cache_market(shared: &Shared, market: &Market) {
+    if let Err(e) = record::market(shared, market).await {
+        tracing::warn!(error = %e, ticker = %market.ticker, "caching a market failed");
     }
 }
 
