@@ -68,6 +68,15 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
         "a notification daemon the fill-notification tests watch",
     ),
     ("sqlite3", "inspecting the app's database in tests"),
+    (
+        "python3",
+        "the store's SQLite ceiling script and Kalshi's official Python SDK in the benchmarks",
+    ),
+    ("python3-venv", "a private venv for that Python SDK"),
+    (
+        "openssl",
+        "`openssl speed rsa2048`, the signing floor the benchmarks compare against",
+    ),
 ];
 
 /// Rustup components the checks call.
