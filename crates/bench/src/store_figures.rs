@@ -8,14 +8,13 @@ use std::process::Command;
 use std::time::Instant;
 
 use kalshi::model::fill::Fill;
-use kalshi::model::order::BookSide;
-use store::{FillFilter, PageRequest, Store, TickerFilter, TimeRange};
+use store::{PageRequest, Store};
 use tokio::runtime::Runtime;
 
 #[path = "../../store/benches/common/fixtures.rs"]
 mod fixtures;
 
-use fixtures::{PAGE, START_MS, at, scope, stream_fill, ticker};
+use fixtures::{PAGE, scope, stream_fill};
 
 use crate::row::{Row, trim};
 use crate::stats::Samples;
@@ -156,51 +155,7 @@ pub fn history(ctx: &Ctx, rt: &Runtime) -> Result<Vec<Row>, String> {
         );
     }
     let store = rt.block_on(Store::open(&path)).map_err(|e| e.to_string())?;
-    let month = TimeRange::between(
-        at(START_MS + 180 * 86_400_000),
-        at(START_MS + 210 * 86_400_000),
-    );
-    let cases: Vec<(&str, FillFilter)> = vec![
-        ("no_filter", FillFilter::default()),
-        (
-            "ticker_exact",
-            FillFilter {
-                ticker: Some(TickerFilter::Exact(ticker(1234))),
-                ..Default::default()
-            },
-        ),
-        (
-            "event_prefix+side+30d",
-            FillFilter {
-                ticker: Some(TickerFilter::Prefix("KXS07-26E03".into())),
-                book_side: Some(BookSide::Bid),
-                range: month,
-                ..Default::default()
-            },
-        ),
-        (
-            "series_prefix+side",
-            FillFilter {
-                ticker: Some(TickerFilter::Prefix("KXS07".into())),
-                book_side: Some(BookSide::Ask),
-                ..Default::default()
-            },
-        ),
-        (
-            "30d_range",
-            FillFilter {
-                range: month,
-                ..Default::default()
-            },
-        ),
-        (
-            "text_in_title",
-            FillFilter {
-                text: Some("event 3 strike 7".into()),
-                ..Default::default()
-            },
-        ),
-    ];
+    let cases = fixtures::history_filters();
     let mut out = Vec::new();
     let scale = if rows >= 1_000_000 {
         format!("{}M", rows / 1_000_000)

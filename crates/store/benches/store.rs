@@ -20,10 +20,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use fixtures::{EVENTS, MARKETS_PER_EVENT, PAGE, SERIES, START_MS, at, scope, stream_fill, ticker};
+use fixtures::{EVENTS, MARKETS_PER_EVENT, PAGE, SERIES, scope, stream_fill};
 use kalshi::model::fill::Fill;
-use kalshi::model::order::BookSide;
-use store::{FillFilter, PageCursor, PageRequest, Store, TickerFilter, TimeRange};
+use store::{FillFilter, PageCursor, PageRequest, Store};
 use tokio::runtime::Runtime;
 
 /// Rows in the history database.
@@ -104,51 +103,7 @@ fn history_page(c: &mut Criterion) {
         ),
     }
 
-    let month = TimeRange::between(
-        at(START_MS + 180 * 86_400_000),
-        at(START_MS + 210 * 86_400_000),
-    );
-    let cases: Vec<(&str, FillFilter)> = vec![
-        ("no_filter", FillFilter::default()),
-        (
-            "ticker_exact",
-            FillFilter {
-                ticker: Some(TickerFilter::Exact(ticker(1234))),
-                ..Default::default()
-            },
-        ),
-        (
-            "event_prefix+side+30d",
-            FillFilter {
-                ticker: Some(TickerFilter::Prefix("KXS07-26E03".into())),
-                book_side: Some(BookSide::Bid),
-                range: month,
-                ..Default::default()
-            },
-        ),
-        (
-            "series_prefix+side",
-            FillFilter {
-                ticker: Some(TickerFilter::Prefix("KXS07".into())),
-                book_side: Some(BookSide::Ask),
-                ..Default::default()
-            },
-        ),
-        (
-            "30d_range",
-            FillFilter {
-                range: month,
-                ..Default::default()
-            },
-        ),
-        (
-            "text_in_title",
-            FillFilter {
-                text: Some("event 3 strike 7".into()),
-                ..Default::default()
-            },
-        ),
-    ];
+    let cases = fixtures::history_filters();
 
     let mut group = c.benchmark_group("history_page_1m_fills");
     group.sample_size(20);

@@ -14,7 +14,7 @@ use kalshi::model::fill::Fill;
 use kalshi::model::market::Market;
 use kalshi::model::order::{BookSide, OutcomeSide};
 use kalshi::model::{Count, Money, Price};
-use store::{Environment, Scope, Store};
+use store::{Environment, FillFilter, Scope, Store, TickerFilter, TimeRange};
 use time::OffsetDateTime;
 use tokio::runtime::Runtime;
 
@@ -195,4 +195,53 @@ pub fn history_db(rt: &Runtime, cache_dir: &Path, rows: u64) -> (PathBuf, Option
     }
     std::fs::rename(&building, &path).expect("rename the built db");
     (path, Some(started.elapsed().as_secs_f64()))
+}
+
+/// The history-page filters both benches time, by name: from none to text in titles.
+pub fn history_filters() -> Vec<(&'static str, FillFilter)> {
+    let month = TimeRange::between(
+        at(START_MS + 180 * 86_400_000),
+        at(START_MS + 210 * 86_400_000),
+    );
+    vec![
+        ("no_filter", FillFilter::default()),
+        (
+            "ticker_exact",
+            FillFilter {
+                ticker: Some(TickerFilter::Exact(ticker(1234))),
+                ..Default::default()
+            },
+        ),
+        (
+            "event_prefix+side+30d",
+            FillFilter {
+                ticker: Some(TickerFilter::Prefix("KXS07-26E03".into())),
+                book_side: Some(BookSide::Bid),
+                range: month,
+                ..Default::default()
+            },
+        ),
+        (
+            "series_prefix+side",
+            FillFilter {
+                ticker: Some(TickerFilter::Prefix("KXS07".into())),
+                book_side: Some(BookSide::Ask),
+                ..Default::default()
+            },
+        ),
+        (
+            "30d_range",
+            FillFilter {
+                range: month,
+                ..Default::default()
+            },
+        ),
+        (
+            "text_in_title",
+            FillFilter {
+                text: Some("event 3 strike 7".into()),
+                ..Default::default()
+            },
+        ),
+    ]
 }
