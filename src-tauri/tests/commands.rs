@@ -242,6 +242,25 @@ fn market_with_ask(desk: &Desk) -> (String, PriceLevel) {
     panic!("no market has an ask");
 }
 
+/// Buys one contract at a market's best ask (IOC); its ticker and the fill once stored.
+fn buy_one(desk: &Desk) -> (String, FillView) {
+    let (ticker, ask) = market_with_ask(desk);
+    let one = Count::from_contracts(1);
+    let placed = desk.ok(&ticket(
+        &ticker,
+        ask.price,
+        one,
+        TimeInForce::ImmediateOrCancel,
+    ));
+    let fill = desk.until("the fill in history", |d| {
+        d.history()
+            .1
+            .into_iter()
+            .find(|f| f.order_id == placed.order_id)
+    });
+    (ticker, fill)
+}
+
 #[test]
 fn every_command_is_registered_and_allowed() {
     let desk = simulator_desk();
@@ -404,19 +423,7 @@ fn markets_views_orders_history_and_bad_inputs_on_the_simulator() {
     assert_eq!(desk.history(), before, "refused orders store nothing");
 
     // Place → fill → history.
-    let (ticker, ask) = market_with_ask(&desk);
-    let placed = desk.ok(&ticket(
-        &ticker,
-        ask.price,
-        one,
-        TimeInForce::ImmediateOrCancel,
-    ));
-    let fill = desk.until("the fill in history", |d| {
-        d.history()
-            .1
-            .into_iter()
-            .find(|f| f.order_id == placed.order_id)
-    });
+    let (ticker, fill) = buy_one(&desk);
     assert_eq!(fill.ticker, ticker);
     assert_eq!(fill.count, one);
 
@@ -478,19 +485,7 @@ fn resting_orders_trades_candles_pnl_and_the_key_on_the_simulator() {
     let gtc = TimeInForce::GoodTillCanceled;
 
     // A fill, then the market's public tape, candles and P&L all show it.
-    let (ticker, ask) = market_with_ask(&desk);
-    let placed = desk.ok(&ticket(
-        &ticker,
-        ask.price,
-        one,
-        TimeInForce::ImmediateOrCancel,
-    ));
-    let fill = desk.until("the fill in history", |d| {
-        d.history()
-            .1
-            .into_iter()
-            .find(|f| f.order_id == placed.order_id)
-    });
+    let (ticker, fill) = buy_one(&desk);
     let tape = desk.ok(&RecentTrades {
         ticker: ticker.clone(),
         limit: 100,
