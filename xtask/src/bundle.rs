@@ -43,13 +43,21 @@ const STAY_UP: Duration = Duration::from_secs(10);
 /// How long the installed app gets to open its session on a cold start.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Entry point of `cargo xtask bundle [--test]`.
+/// Entry point of `cargo xtask bundle [--debug] [--test]`. `--debug` bundles the debug
+/// build (what the test suite uses: no second, release build of every crate).
 pub fn run(args: &[String]) -> Result<(), String> {
-    let test = match args {
-        [] => false,
-        [flag] if flag == "--test" => true,
-        other => return Err(format!("bundle takes only `--test`, not {other:?}")),
-    };
+    let (mut test, mut debug) = (false, false);
+    for arg in args {
+        match arg.as_str() {
+            "--test" => test = true,
+            "--debug" => debug = true,
+            other => {
+                return Err(format!(
+                    "bundle takes only `--debug` and `--test`, not {other:?}"
+                ));
+            }
+        }
+    }
     // The install test needs the test packages (Xvfb, D-Bus); the bundler needs no more
     // than the build: it writes the .deb and the .rpm itself (no dpkg-deb, no rpmbuild).
     crate::setup::run(if test {
@@ -63,16 +71,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let root = workspace_root();
     let generated = root.join("src-tauri/tauri.conf.json");
     write_cli_config(&root, &generated)?;
+    let cli = cli.to_string_lossy();
+    let mut build = vec![cli.as_ref(), "build", "--bundles", BUNDLES.0, "--ci"];
+    if debug {
+        build.push("--debug");
+    }
     let built = run_step(
         "bundle (tauri build)",
         "node",
-        &[
-            &cli.to_string_lossy(),
-            "build",
-            "--bundles",
-            BUNDLES.0,
-            "--ci",
-        ],
+        &build,
         &[
             ("TAURI_APP_PATH", "src-tauri"),
             ("TAURI_FRONTEND_PATH", CLI_DIR),
@@ -84,7 +91,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     removed?;
     let mut built = Vec::new();
     for ext in BUNDLES.1 {
-        built.push(find_bundle(&root, ext)?);
+        built.push(find_bundle(
+            &root,
+            if debug { "debug" } else { "release" },
+            ext,
+        )?);
     }
     eprintln!("xtask: installers built in {:.0?}:", started.elapsed());
     for path in &built {
@@ -162,10 +173,10 @@ fn write_cli_config(root: &Path, dest: &Path) -> Result<(), String> {
 }
 
 /// The newest `.{ext}` the bundler wrote.
-fn find_bundle(root: &Path, ext: &str) -> Result<PathBuf, String> {
+fn find_bundle(root: &Path, profile: &str, ext: &str) -> Result<PathBuf, String> {
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into);
-    let dir = target.join("release/bundle").join(ext);
+    let dir = target.join(profile).join("bundle").join(ext);
     let entries = std::fs::read_dir(&dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
     entries
         .filter_map(Result::ok)
@@ -185,6 +196,13 @@ fn install_test(deb: &Path) -> Result<(), String> {
         );
         return Ok(());
     };
+    if crate::setup::is_installed(DEB_PACKAGE) {
+        // The test ends by purging the package: never do that to a person's own install.
+        eprintln!(
+            "xtask: SKIPPED the .deb install test: {DEB_PACKAGE} is installed on this machine and the test would remove it"
+        );
+        return Ok(());
+    }
     let started = Instant::now();
     let deb = deb.to_string_lossy();
     as_root(

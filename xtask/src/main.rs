@@ -25,6 +25,7 @@ commands:
           the UI's wasm tests (node, headless Chromium),
           then the shell's notification and keychain tests on private D-Bus sessions,
           then the end-to-end tests on the real app window (Xvfb, tauri-driver),
+          then on Linux the installer test (`bundle --debug --test`),
           then the bench harness's smoke run (`bench --quick`)
   bench   everything measured in one run: the criterion benches, the latency harness
           (crates/bench, release build: WebSocket connect, order submit through the
@@ -41,7 +42,8 @@ commands:
   bundle  build this OS's installers with the Tauri bundler into target/release/bundle
           (Linux .deb and .rpm, macOS .dmg, Windows .msi); on Linux `--test` then installs
           the .deb, starts the installed app headless and uninstalls it (needs root or
-          passwordless sudo; skipped otherwise)
+          passwordless sudo; skipped otherwise, or when Kalshi Desk is installed);
+          `--debug` bundles the debug build into target/debug/bundle instead
   setup   only install what a fresh machine lacks
   desktop only the shell's notification and keychain tests on private D-Bus
           sessions (a step of `test`; needs ui/dist)

@@ -145,7 +145,7 @@ fn ensure_rustup_targets() -> Result<(), String> {
     run_step("rustup targets", "rustup", &args, &[])
 }
 
-fn is_installed(package: &str) -> bool {
+pub(crate) fn is_installed(package: &str) -> bool {
     Command::new("dpkg-query")
         .args(["-W", "-f=${Status}", package])
         .output()

@@ -41,6 +41,10 @@ pub fn run() -> Result<(), String> {
     crate::desktop::run()?;
     // The real app in a real window, reusing the binary the tests step built.
     crate::e2e::run(None)?;
+    // The installer: a .deb of the debug build the E2E used (only the app crate builds
+    // again, with the bundler's feature), installed, started headless and removed.
+    #[cfg(target_os = "linux")]
+    crate::bundle::run(&["--debug".to_owned(), "--test".to_owned()])?;
     // The bench harness's smoke run (so it cannot rot), from the binaries the tests step
     // built; it prints figures labelled smoke only and never writes BENCHMARKS.md.
     crate::bench::quick(crate::bench::Profile::Tested)?;
