@@ -53,7 +53,7 @@ async fn journey(c: Client, monitor: &Notifications) -> Step<String> {
 async fn a_trader_trades_rides_out_a_feed_drop_and_reads_history_offline() {
     let data = tempfile::tempdir().unwrap();
     let exchange = Exchange::new();
-    let monitor = Notifications::watch();
+    let monitor = Notifications::start();
 
     let driver = Driver::start(data.path(), &exchange.env(false));
     let client = driver.launch().await;
@@ -106,7 +106,7 @@ async fn a_trader_trades_rides_out_a_feed_drop_and_reads_history_offline() {
 async fn the_app_killed_mid_stream_reopens_with_its_data() {
     let data = tempfile::tempdir().unwrap();
     let exchange = Exchange::new();
-    let monitor = Notifications::watch();
+    let monitor = Notifications::start();
 
     let driver = Driver::start(data.path(), &exchange.env(false));
     let client = driver.launch().await;

@@ -10,10 +10,7 @@
 
 mod common;
 
-use std::io::BufReader;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::mpsc;
 use std::time::Instant;
 
 use desk_core::{
@@ -28,104 +25,8 @@ use kalshi_desk::bus::Bus;
 use kalshi_desk::notify::{self, Pause, SystemToaster};
 use kalshi_sim::SimConfig;
 
-use common::{WAIT, counterparty, first_market, forward_fills, key_a_pem, key_b_public};
-
-/// One `Notify` call as dbus-monitor printed it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Notify {
-    summary: String,
-    body: String,
-}
-
-/// `dbus-monitor` on the session bus, watching `Notify` calls; ended on drop.
-struct Monitor {
-    child: Child,
-    calls: mpsc::Receiver<Notify>,
-}
-
-impl Monitor {
-    fn start() -> Self {
-        assert!(
-            std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
-            "run under dbus-run-session (cargo xtask test does)"
-        );
-        let mut child = Command::new("dbus-monitor")
-            .args([
-                "--session",
-                "interface='org.freedesktop.Notifications',member='Notify'",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbus-monitor runs");
-        let stdout = child.stdout.take().unwrap();
-        let (ready_tx, ready) = mpsc::channel();
-        let (calls_tx, calls) = mpsc::channel();
-        std::thread::spawn(move || parse(BufReader::new(stdout), &ready_tx, &calls_tx));
-        // It prints NameLost once it has become a monitor: from then on it sees every call.
-        ready
-            .recv_timeout(WAIT)
-            .expect("dbus-monitor became a monitor");
-        Self { child, calls }
-    }
-
-    fn next(&self, what: &str) -> Notify {
-        self.calls
-            .recv_timeout(WAIT)
-            .unwrap_or_else(|_| panic!("no Notify call for {what}"))
-    }
-}
-
-impl Drop for Monitor {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Reads dbus-monitor's text: a `method call … member=Notify` line, then one argument per
-/// line (app name, replaces id, icon, summary, body, actions, hints) up to the `int32`
-/// expiry, which ends the call. Strings are printed raw, so a body may span lines.
-fn parse(out: impl std::io::BufRead, ready: &mpsc::Sender<()>, calls: &mpsc::Sender<Notify>) {
-    let mut call: Option<String> = None;
-    for line in out.lines() {
-        let Ok(line) = line else { return };
-        if line.contains("member=NameLost") {
-            let _ = ready.send(());
-        }
-        if line.starts_with("method call") && line.contains("member=Notify") {
-            call = Some(String::new());
-            continue;
-        }
-        let Some(text) = call.as_mut() else { continue };
-        if line.trim_start().starts_with("int32 ") {
-            let strings = strings(text);
-            if let [_app, _icon, summary, body, ..] = strings.as_slice() {
-                let _ = calls.send(Notify {
-                    summary: summary.clone(),
-                    body: body.clone(),
-                });
-            }
-            call = None;
-        } else {
-            text.push_str(&line);
-            text.push('\n');
-        }
-    }
-}
-
-/// The `string "…"` arguments, in order.
-fn strings(text: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("string \"") {
-        let after = &rest[start + "string \"".len()..];
-        let Some(end) = after.find("\"\n") else { break };
-        found.push(after[..end].to_owned());
-        rest = &after[end + 2..];
-    }
-    found
-}
+use common::notify_monitor::{Monitor, Notify};
+use common::{counterparty, first_market, forward_fills, key_a_pem, key_b_public};
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs a D-Bus session bus (cargo xtask test runs it)"]

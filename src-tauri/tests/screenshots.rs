@@ -100,7 +100,7 @@ async fn every_page_in_both_themes() {
     std::fs::create_dir_all(&dir).unwrap();
     let data = tempfile::tempdir().unwrap();
     // Watching the bus as the journey does (fill notifications go there).
-    let _monitor = harness::Notifications::watch();
+    let _monitor = harness::Notifications::start();
     let driver = Driver::start(data.path(), &[]);
     let client = driver.launch().await;
     harness::run("screenshots", &client, |c| shoot(c, dir)).await;

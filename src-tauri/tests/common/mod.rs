@@ -3,6 +3,8 @@
 //! with a timeout (never sleeping).
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod notify_monitor;
+
 use std::time::Duration;
 
 use desk_core::{AppEvent as CoreEvent, FillEvent as CoreFill};

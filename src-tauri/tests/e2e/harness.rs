@@ -3,11 +3,9 @@
 //! session, polling waits on what the page shows, and a screenshot of the window when a
 //! step fails. Everything started here is ended on drop.
 
-use std::io::{BufRead as _, BufReader};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -406,82 +404,13 @@ pub async fn nav(c: &Client, page: &str) -> Step {
     click_text(c, ".nav .nav-item", page, |t| t.starts_with(page)).await
 }
 
-/// `dbus-monitor` on the session bus, reporting the summaries of `Notify` calls; ended on
-/// drop. No notification server is needed to see the calls.
-#[derive(Debug)]
-pub struct Notifications {
-    child: Child,
-    calls: mpsc::Receiver<String>,
-}
+/// The OS notifications the app sends, as seen on the session bus (not every suite that
+/// includes the harness watches them).
+#[allow(unused_imports)]
+pub use notify_monitor::Monitor as Notifications;
 
-impl Notifications {
-    /// Starts watching; returns once the monitor sees every call.
-    pub fn watch() -> Self {
-        assert!(
-            std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
-            "run under dbus-run-session (cargo xtask test does)"
-        );
-        let mut child = Command::new("dbus-monitor")
-            .args([
-                "--session",
-                "interface='org.freedesktop.Notifications',member='Notify'",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbus-monitor runs");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (ready_tx, ready) = mpsc::channel();
-        let (tx, calls) = mpsc::channel();
-        std::thread::spawn(move || {
-            // After `member=Notify`: app name, replaces id, icon, then the summary.
-            let mut strings_left: Option<u8> = None;
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { return };
-                if line.contains("member=NameLost") {
-                    let _ = ready_tx.send(());
-                }
-                if line.starts_with("method call") && line.contains("member=Notify") {
-                    strings_left = Some(3);
-                    continue;
-                }
-                let trimmed = line.trim_start();
-                if let (Some(n), Some(s)) = (strings_left, trimmed.strip_prefix("string \"")) {
-                    if n == 1 {
-                        let _ = tx.send(s.trim_end_matches('"').to_owned());
-                        strings_left = None;
-                    } else {
-                        strings_left = Some(n - 1);
-                    }
-                }
-            }
-        });
-        ready
-            .recv_timeout(WAIT)
-            .expect("dbus-monitor became a monitor");
-        Self { child, calls }
-    }
-
-    /// Waits for a notification whose summary satisfies `want`.
-    pub fn expect(&self, what: &str, want: impl Fn(&str) -> bool) -> Step<String> {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.calls.recv_timeout(left) {
-                Ok(summary) if want(&summary) => return Ok(summary),
-                Ok(_) => {}
-                Err(_) => return Err(format!("no OS notification for {what} on D-Bus")),
-            }
-        }
-    }
-}
-
-impl Drop for Notifications {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+#[path = "../common/notify_monitor.rs"]
+mod notify_monitor;
 
 /// Opens the first market whose row shows in the list, after finding it by search;
 /// returns its ticker.
