@@ -38,6 +38,13 @@ const READER_CACHE_KIB: i64 = 16 * 1024;
 /// checkpoints fall behind (SQLite's default is 1,000).
 const WRITER_AUTOCHECKPOINT_PAGES: u32 = 10_000;
 
+/// Where the writer keeps temporary files: in memory. Every multi-row `INSERT` inside a
+/// transaction opens a statement journal (the pages it changes, so a failing row can undo
+/// the statement alone); on disk that journal doubled the pages written per batch (231k
+/// against 98k `pwrite`s for 60k fills) and cost a third of the fill upsert rate. In memory
+/// it holds one statement's pages at most.
+const WRITER_TEMP_STORE: &str = "MEMORY";
+
 /// Rows `ANALYZE` samples per index, keeping statistics refreshes in milliseconds.
 const ANALYSIS_LIMIT: u32 = 1000;
 
@@ -88,6 +95,7 @@ impl Store {
                 "wal_autocheckpoint",
                 WRITER_AUTOCHECKPOINT_PAGES.to_string(),
             )
+            .pragma("temp_store", WRITER_TEMP_STORE)
             .optimize_on_close(true, ANALYSIS_LIMIT);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)

@@ -22,6 +22,27 @@ impl UpsertReport {
         self.inserted.is_empty() && self.updated.is_empty() && self.removed.is_empty()
     }
 
+    /// Classifies an insert-only batch from the ids it inserted: those are new, every
+    /// other distinct id changed nothing.
+    pub(crate) fn from_new<'a>(
+        batch_ids: impl IntoIterator<Item = &'a str>,
+        new: &HashSet<String>,
+    ) -> Self {
+        let mut report = Self::default();
+        let mut seen = HashSet::new();
+        for id in batch_ids {
+            if !seen.insert(id) {
+                continue;
+            }
+            if new.contains(id) {
+                report.inserted.push(id.to_owned());
+            } else {
+                report.unchanged += 1;
+            }
+        }
+        report
+    }
+
     /// Classifies a batch from the `(id, revision)` pairs its statements returned: a
     /// revision of 1 is a new row, a higher one an update; ids not returned changed
     /// nothing. An id inserted and then updated within the batch counts as inserted.

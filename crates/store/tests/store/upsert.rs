@@ -49,6 +49,44 @@ async fn same_fill_batch_twice_stores_each_fill_once() {
 }
 
 #[tokio::test]
+async fn a_batch_over_several_statements_reports_exactly_its_new_fills() {
+    let (dir, store) = open_store().await;
+    let make = |i: i64| {
+        fill(
+            &format!("g{i}"),
+            "T-2",
+            BookSide::Ask,
+            "0.40",
+            "2",
+            1_000 + i,
+        )
+    };
+    // Every third fill is known before, so each statement of the big batch (1,777 rows
+    // at most) inserts some rows and skips others, and a repeated id sits inside it.
+    let known: Vec<_> = (0..4_000).filter(|i| i % 3 == 0).map(make).collect();
+    store.upsert_fills(&sim(), &known).await.unwrap();
+    let mut batch: Vec<_> = (0..4_000).map(make).collect();
+    batch.insert(2_500, make(1));
+    let report = store.upsert_fills(&sim(), &batch).await.unwrap();
+    let expected: Vec<String> = (0..4_000)
+        .filter(|i| i % 3 != 0)
+        .map(|i| format!("g{i}"))
+        .collect();
+    assert_eq!(
+        report.inserted, expected,
+        "new ids, in input order, each once"
+    );
+    assert_eq!(report.unchanged, known.len());
+    let mut conn = raw(&db_path(&dir)).await;
+    let (rows, distinct): (i64, i64) =
+        sqlx::query_as("SELECT count(*), count(DISTINCT fill_id) FROM fills")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!((rows, distinct), (4_000, 4_000), "every fill stored once");
+}
+
+#[tokio::test]
 async fn duplicate_ids_inside_one_batch_are_one_row() {
     let (_dir, store) = open_store().await;
     let f = fill("dup", "T-1", BookSide::Bid, "0.50", "1", 1_000);
