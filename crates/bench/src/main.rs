@@ -8,8 +8,9 @@
 //!   fills (`store_figures`);
 //! - our client vs Kalshi's official TypeScript and Python SDKs, and vs the floor (`peers`).
 //!
-//! Usage: `desk-bench [--quick] [--out FILE]` writes the rows as JSON (the format of the
-//! window bench, see `row.rs`) and prints a summary. `--quick` is a smoke run: few samples,
+//! Usage: `desk-bench [--quick] [--only GROUP] [--out FILE]` writes the rows as JSON (the
+//! format of the window bench, see `row.rs`) and prints a summary. `--only` runs one group
+//! (`exchange`, `store` or `peers`) to re-measure it after a change. `--quick` is a smoke run: few samples,
 //! small databases. `desk-bench client` is our client's side of the side-by-side, run as
 //! its own process by `peers`.
 
@@ -62,14 +63,22 @@ fn main() -> ExitCode {
 fn harness(args: &[String]) -> Result<(), String> {
     let mut quick = false;
     let mut out = None;
+    let mut only: Option<String> = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => quick = true,
             "--out" => out = Some(PathBuf::from(args.next().ok_or("--out needs a file")?)),
+            "--only" => {
+                let group = args.next().ok_or("--only needs a group")?;
+                if !GROUPS.contains(&group.as_str()) {
+                    return Err(format!("unknown group {group:?}; groups: {GROUPS:?}"));
+                }
+                only = Some(group.clone());
+            }
             other => {
                 return Err(format!(
-                    "unknown argument {other:?}; usage: desk-bench [--quick] [--out FILE] | client"
+                    "unknown argument {other:?}; usage: desk-bench [--quick] [--only GROUP] [--out FILE] | client"
                 ));
             }
         }
@@ -87,8 +96,48 @@ fn harness(args: &[String]) -> Result<(), String> {
         .build()
         .map_err(|e| format!("runtime: {e}"))?;
     let mut rows: Vec<Row> = Vec::new();
+    let runs = |group: &str| only.as_deref().is_none_or(|o| o == group);
 
+    if runs("exchange") {
+        rows.extend(exchange(&rt, quick)?);
+    }
+    if runs("store") {
+        eprintln!("desk-bench: store upserts vs sqlite_ceiling.py");
+        rows.extend(store_figures::upserts(&ctx, &rt)?);
+        eprintln!("desk-bench: history pages");
+        rows.extend(store_figures::history(&ctx, &rt)?);
+    }
+    drop(rt);
+    if runs("peers") {
+        eprintln!("desk-bench: side by side with the official SDKs");
+        rows.extend(peers::run(&ctx)?);
+    }
+
+    for row in &rows {
+        let met = match row.met {
+            Some(true) => "met",
+            Some(false) => "NOT MET",
+            None => "",
+        };
+        println!(
+            "{:<34} p50 {:>9.3} {:<2} p99 {:>9.3}  n={:<5} {:<28} {met:<7} {}",
+            row.id, row.median, row.unit, row.p99, row.samples, row.goal, row.note
+        );
+    }
+    if let Some(path) = out {
+        let json = serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?;
+        std::fs::write(&path, json).map_err(|e| format!("writing {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Groups `--only` accepts.
+const GROUPS: [&str; 3] = ["exchange", "store", "peers"];
+
+/// WebSocket connect and order submit against a simulator process.
+fn exchange(rt: &tokio::runtime::Runtime, quick: bool) -> Result<Vec<Row>, String> {
     eprintln!("desk-bench: WebSocket connect and order submit");
+    let mut rows = Vec::new();
     let tmp = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
     let b_public = keys::write(tmp.path(), "b.pub.pem", &keys::b_public())?;
     let sim = SimProcess::start(
@@ -108,32 +157,7 @@ fn harness(args: &[String]) -> Result<(), String> {
         if quick { 20 } else { 300 },
     ))?);
     drop(sim);
-
-    eprintln!("desk-bench: store upserts vs sqlite_ceiling.py");
-    rows.extend(store_figures::upserts(&ctx, &rt)?);
-    eprintln!("desk-bench: history pages");
-    rows.extend(store_figures::history(&ctx, &rt)?);
-    drop(rt);
-
-    eprintln!("desk-bench: side by side with the official SDKs");
-    rows.extend(peers::run(&ctx)?);
-
-    for row in &rows {
-        let met = match row.met {
-            Some(true) => "met",
-            Some(false) => "NOT MET",
-            None => "",
-        };
-        println!(
-            "{:<34} p50 {:>9.3} {:<2} p99 {:>9.3}  n={:<5} {:<28} {met:<7} {}",
-            row.id, row.median, row.unit, row.p99, row.samples, row.goal, row.note
-        );
-    }
-    if let Some(path) = out {
-        let json = serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?;
-        std::fs::write(&path, json).map_err(|e| format!("writing {}: {e}", path.display()))?;
-    }
-    Ok(())
+    Ok(rows)
 }
 
 /// An open market's ticker, from the simulator's public market list.
