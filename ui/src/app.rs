@@ -24,6 +24,7 @@ use crate::components::status_bar::StatusBar;
 use crate::components::toasts::Toasts;
 use crate::format;
 use crate::keys;
+use crate::live_orders::LiveOrders;
 use crate::pages;
 
 /// Where the person is.
@@ -110,6 +111,8 @@ pub struct AppState {
     pub event: Option<(u64, Rc<AppEvent>)>,
     /// Bumped on a new event that changes orders, positions or balance.
     pub account_seq: u64,
+    /// This app's orders as their events tell them (drawn before the store's re-read).
+    pub live_orders: Rc<LiveOrders>,
     /// Bumped on every market event.
     pub market_seq: u64,
     /// Bumped on every catch-up with the exchange. A counter, unlike the `event` field: a
@@ -179,6 +182,7 @@ impl AppState {
                 self.account_seq += 1;
             }
             AppEvent::Order(o) => {
+                Rc::make_mut(&mut self.live_orders).apply(o);
                 match o {
                     OrderEvent::Rejected { error, .. } => self.toast(
                         ToastKind::Error,

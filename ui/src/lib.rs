@@ -4,7 +4,7 @@
 //! Layout: [`bindings`] is the one place commands are invoked; `app` holds the shell
 //! (status bar, toasts, navigation, shortcuts) and the app-wide state fed by the event
 //! stream; `pages` and `components` render. Everything a page computes lives in plain
-//! modules ([`mod@format`], [`ticks`], [`ticket`] (fees from [`money::fees`]), [`order_edit`], [`book`], [`window`], [`grouping`], [`keys`], [`chart`])
+//! modules ([`mod@format`], [`ticks`], [`ticket`] (fees from [`money::fees`]), [`order_edit`], [`live_orders`], [`book`], [`window`], [`grouping`], [`keys`], [`chart`])
 //! whose tests run natively in `cargo test`.
 #![deny(missing_docs, rustdoc::broken_intra_doc_links)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
@@ -17,6 +17,7 @@ pub mod components;
 pub mod format;
 pub mod grouping;
 pub mod keys;
+pub mod live_orders;
 pub mod order_edit;
 pub mod pages;
 pub mod ticket;

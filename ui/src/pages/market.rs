@@ -287,25 +287,29 @@ pub fn market_page(p: &MarketProps) -> Html {
         let t = m.ticker.clone();
         Callback::from(move |_| cancel_all(&ctx, Some(t.clone())))
     };
+    let live_orders = ctx.state.live_orders.clone();
     let orders_view = render_load(
         &orders.data,
         "Orders could not be loaded",
         &orders.reload,
         3,
         |list| {
-            if list.orders.is_empty() && list.pending.is_empty() {
+            let rows = live_orders.rows(&m.ticker, list);
+            if rows.is_empty() {
                 return html! { <div class="dim small">{ "No resting orders on this market." }</div> };
             }
             html! {
                 <table class="grid-table">
                     <tbody>
-                    { for list.pending.iter().map(|p| html! {
-                        <tr class="pending"><td>{ "Sending…" }</td><td>{ outcome_name(p.ticket.outcome) }</td>
-                            <td class="num">{ format::cents(p.ticket.price) }</td><td class="num">{ format::count(p.ticket.count) }</td><td></td></tr>
-                    }) }
-                    { for list.orders.iter().map(|o| {
+                    { for rows.into_iter().map(|r| {
+                        let price = html! { <td class="num">{ format::cents(r.price) }</td> };
+                        let Some(id) = r.order_id else {
+                            return html! {
+                                <tr key={r.key} class="pending"><td>{ "Sending…" }</td><td>{ outcome_name(r.outcome) }</td>
+                                    { price }<td class="num">{ format::count(r.initial) }</td><td></td></tr>
+                            };
+                        };
                         let ctx = ctx.clone();
-                        let id = o.order_id.clone();
                         let cancel = Callback::from(move |_| {
                             let ctx = ctx.clone();
                             let id = id.clone();
@@ -316,13 +320,12 @@ pub fn market_page(p: &MarketProps) -> Html {
                                 }
                             });
                         });
-                        let price = if o.outcome == Outcome::Yes { o.yes_price } else { o.no_price };
                         html! {
-                            <tr key={o.order_id.clone()}>
-                                <td>{ if o.book_side == BookSide::Bid { "Bid" } else { "Ask" } }</td>
-                                <td>{ outcome_name(o.outcome) }</td>
-                                <td class="num">{ format::cents(price) }</td>
-                                <td class="num">{ format!("{}/{}", format::count(o.remaining_count), format::count(o.initial_count)) }</td>
+                            <tr key={r.key}>
+                                <td>{ if r.book_side == BookSide::Bid { "Bid" } else { "Ask" } }</td>
+                                <td>{ outcome_name(r.outcome) }</td>
+                                { price }
+                                <td class="num">{ format!("{}/{}", format::count(r.remaining), format::count(r.initial)) }</td>
                                 <td><button class="link danger" onclick={cancel}>{ "Cancel" }</button></td>
                             </tr>
                         }
