@@ -38,6 +38,9 @@ pub struct SimOverrides {
     /// Markets in the universe (the simulator accepts 1 to 20,000). A paper exchange
     /// already saved in the data folder keeps its own universe.
     pub markets: Option<usize>,
+    /// Open every market at the start instead of on its schedule, so all of a large
+    /// universe is listed at once (a fresh paper exchange only).
+    pub open_all: Option<bool>,
     /// The bots' steps per second (0 = still books); each step re-quotes a maker's
     /// ladder or sends a taker's order on one random trading market.
     pub activity: Option<u32>,
@@ -106,6 +109,9 @@ impl SimOverrides {
         }
         if let Some(markets) = self.markets {
             config.markets = markets;
+        }
+        if let Some(open_all) = self.open_all {
+            config.open_all = open_all;
         }
         if let Some(activity) = self.activity {
             config.activity = activity;
@@ -224,12 +230,14 @@ mod tests {
 
     #[test]
     fn markets_activity_and_seed_reach_the_paper_exchange() {
-        let (_dir, path) = write(r#"{"markets": 10000, "activity": 400, "seed": 7}"#);
+        let (_dir, path) =
+            write(r#"{"markets": 10000, "open_all": true, "activity": 400, "seed": 7}"#);
         let overrides = SimOverrides::load(&path).unwrap();
         let SimulatorSetup::Paper(config) = overrides.simulator(SimulatorSetup::default()) else {
             panic!("still the paper exchange");
         };
         assert_eq!(config.markets, 10_000);
+        assert!(config.open_all);
         assert_eq!(config.activity, 400);
         assert_eq!(config.seed, 7);
     }

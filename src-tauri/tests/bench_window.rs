@@ -415,7 +415,7 @@ async fn market_list(c: Client, n: usize, times: &mut ListTimes) -> Step {
 async fn market_list_of_10000_markets_to_first_paint() {
     let _turn = ONE_APP.lock().await;
     let n = if quick() { 3 } else { 20 };
-    let app = launch(json!({ "markets": 10_000 }), &[]).await;
+    let app = launch(json!({ "markets": 10_000, "open_all": true }), &[]).await;
     let mut times = ListTimes::default();
     harness::run("bench-market-list", &app.client, |c| {
         market_list(c, n, &mut times)

@@ -28,6 +28,7 @@ fn universe() -> Universe {
         seed: 1,
         markets: 400,
         start_ms: START,
+        open_all: false,
     })
     .expect("universe")
 }

@@ -339,6 +339,7 @@ mod tests {
             seed: 3,
             markets: 40,
             start_ms: START,
+            open_all: false,
         })
         .unwrap();
         let mut engine = Engine::new(&universe, EngineConfig::default());

@@ -4,7 +4,7 @@
 //!
 //! Other tools depend on this contract exactly:
 //! `kalshi-sim --listen 127.0.0.1:PORT --api-key KEY_ID=PATH_TO_PUBLIC_KEY.pem [--api-key ...]
-//! [--seed N] [--markets N] [--activity N] [--balance DOLLARS] [--fault ...]
+//! [--seed N] [--markets N] [--open-all] [--activity N] [--balance DOLLARS] [--fault ...]
 //! [--historical-cutoff-ms UNIX_MS] [--state FILE [--save-interval-ms MS]]`.
 //! Bad arguments print a message on stderr and exit with code 2.
 
@@ -39,6 +39,10 @@ struct Cli {
     #[arg(long, default_value_t = DEFAULT_MARKETS as u64,
           value_parser = clap::value_parser!(u64).range(1..=MAX_MARKETS as u64))]
     markets: u64,
+    /// Open every market at the start instead of on its schedule (a fresh exchange only):
+    /// a large universe is otherwise about a tenth open at a time.
+    #[arg(long)]
+    open_all: bool,
     /// Simulated activity (market makers and takers), in messages per second; 0 = still.
     #[arg(long, default_value_t = 0)]
     activity: u32,
@@ -115,6 +119,7 @@ fn config(cli: Cli) -> Result<SimConfig, String> {
         listen: cli.listen,
         seed: cli.seed,
         markets: usize::try_from(cli.markets).unwrap_or(DEFAULT_MARKETS),
+        open_all: cli.open_all,
         activity: cli.activity,
         balance: cli.balance,
         keys,

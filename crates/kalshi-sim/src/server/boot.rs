@@ -76,6 +76,7 @@ fn fresh(
         seed: config.seed,
         markets: config.markets,
         start_ms,
+        open_all: config.open_all,
     })
     .map_err(StartError::Universe)?;
     let engine = Engine::new(

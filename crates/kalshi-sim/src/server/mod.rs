@@ -78,6 +78,9 @@ pub struct SimConfig {
     pub seed: u64,
     /// Number of markets (1..=20,000).
     pub markets: usize,
+    /// Open every market at the start instead of on its schedule (see
+    /// [`crate::universe::UniverseConfig::open_all`]); a fresh exchange only.
+    pub open_all: bool,
     /// Activity messages per second (0 = still).
     pub activity: u32,
     /// Starting balance of every registered key.
@@ -126,6 +129,7 @@ impl Default for SimConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             seed: 1,
             markets: DEFAULT_MARKETS,
+            open_all: false,
             activity: 0,
             balance: DEFAULT_BALANCE,
             keys: Vec::new(),
