@@ -16,13 +16,13 @@ const SCREEN: &str = "-screen 0 1360x860x24";
 /// Runs the end-to-end tests (the last step of `cargo xtask test`), or those whose name
 /// contains `filter`.
 pub fn run(filter: Option<&str>) -> Result<(), String> {
-    in_window("end to end", "e2e", filter, &[])
+    in_window("end to end", "e2e", filter, &[], false)
 }
 
 /// The window benchmarks (`src-tauri/tests/bench_window.rs`, needs ui/dist): the real
 /// app under Xvfb; their rows (the shared JSON format) replace the file `out`. `quick` is
 /// the short smoke run (a few samples each, a 30 s memory window).
-pub fn bench_window(out: &Path, quick: bool) -> Result<(), String> {
+pub fn bench_window(out: &Path, quick: bool, release: bool) -> Result<(), String> {
     let out = std::path::absolute(out).map_err(|e| format!("{}: {e}", out.display()))?;
     if out.exists() {
         std::fs::remove_file(&out).map_err(|e| format!("removing {}: {e}", out.display()))?;
@@ -32,7 +32,7 @@ pub fn bench_window(out: &Path, quick: bool) -> Result<(), String> {
     if quick {
         env.push(("KALSHI_DESK_BENCH_QUICK", "1"));
     }
-    in_window("window benchmarks", "bench_window", None, &env)
+    in_window("window benchmarks", "bench_window", None, &env, release)
 }
 
 /// `cargo xtask screenshots`: builds the UI, then saves every page in both themes to
@@ -46,17 +46,20 @@ pub fn screenshots() -> Result<(), String> {
         "screenshots",
         None,
         &[("KALSHI_DESK_SCREENSHOTS", dir.as_str())],
+        false,
     )?;
     eprintln!("xtask: screenshots saved in {dir}");
     Ok(())
 }
 
-/// The ignored tests of `src-tauri/tests/<test>.rs` in a window on a private bus.
+/// The ignored tests of `src-tauri/tests/<test>.rs` in a window on a private bus, in the
+/// dev build the other tests share or (`release`) an optimised one, as people install it.
 fn in_window(
     label: &str,
     test: &str,
     filter: Option<&str>,
     extra: &[(&str, &str)],
+    release: bool,
 ) -> Result<(), String> {
     for tool in [
         "xvfb-run",
@@ -92,6 +95,11 @@ fn in_window(
         "with-keyring",
         "cargo",
         "test",
+    ];
+    if release {
+        command.push("--release");
+    }
+    command.extend([
         "-p",
         "kalshi-desk",
         "--test",
@@ -100,7 +108,7 @@ fn in_window(
         "--ignored",
         // One app at a time: two would share the screen, the bus and two cores.
         "--test-threads=1",
-    ];
+    ]);
     command.extend(filter);
     let result = run_step(label, "xvfb-run", &command, &env);
     home.remove();

@@ -30,15 +30,16 @@ commands:
   bench   everything measured in one run: the criterion benches, the latency harness
           (crates/bench, release build: WebSocket connect, order submit through the
           core, store vs SQLite's ceiling, history pages, our client beside Kalshi's
-          official TypeScript and Python SDKs and the floor) and the window bench;
+          official TypeScript and Python SDKs and the floor) and the window bench
+          (release build);
           `--write` records it all in BENCHMARKS.md. `-p CRATE` / a FILTER run
           only those criterion benches. `--quick`: a smoke run of the harness from the
           dev build (few samples, small databases; never written; CI runs it)
   bench-window
           build the UI, then the window benchmarks on the real app under Xvfb
           (order click → rows, 10,000-market list, cold start, memory with 50 live
-          books); `--quick` is the short smoke run; rows go to `--out PATH`
-          (default target/bench-window.json)
+          books) in the dev build, or `--release` as installed; `--quick` is the
+          short smoke run; rows go to `--out PATH` (default target/bench-window.json)
   bundle  build this OS's installers with the Tauri bundler into target/release/bundle
           (Linux .deb and .rpm, macOS .dmg, Windows .msi); on Linux `--test` then installs
           the .deb, starts the installed app headless and uninstalls it (needs root or
@@ -89,20 +90,22 @@ fn main() -> ExitCode {
     }
 }
 
-/// `cargo xtask bench-window [--quick] [--out PATH]`.
+/// `cargo xtask bench-window [--quick] [--release] [--out PATH]`.
 fn bench_window(args: &[String]) -> Result<(), String> {
     let mut quick = false;
+    let mut release = false;
     let mut out = workspace_root().join("target/bench-window.json");
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => quick = true,
+            "--release" => release = true,
             "--out" => out = args.next().ok_or("--out needs a path")?.into(),
             other => return Err(format!("bench-window: unknown argument {other:?}")),
         }
     }
     ui::build()?;
-    e2e::bench_window(&out, quick)?;
+    e2e::bench_window(&out, quick, release)?;
     let rows = std::fs::read_to_string(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     println!("{rows}");
     Ok(())

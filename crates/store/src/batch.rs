@@ -24,6 +24,23 @@ pub(crate) fn chunk_rows(columns: usize) -> usize {
     (MAX_BINDS / columns.max(1)).clamp(1, MAX_ROWS)
 }
 
+/// `INSERT INTO table (columns) VALUES (...), ... <tail>` with one row per item of `chunk`
+/// (at most [`chunk_rows`] of them).
+pub(crate) fn insert_statement<'q, T>(
+    table: &str,
+    columns: &[&str],
+    tail: &str,
+    chunk: &'q [T],
+    bind: impl Fn(&mut Separated<'_, 'q, Sqlite, &'static str>, &'q T),
+) -> QueryBuilder<'q, Sqlite> {
+    let mut qb =
+        QueryBuilder::<Sqlite>::new(format!("INSERT INTO {table} ({}) ", columns.join(", ")));
+    qb.push_values(chunk, |mut b, item| bind(&mut b, item));
+    qb.push(" ");
+    qb.push(tail);
+    qb
+}
+
 /// Runs `INSERT INTO table (columns) VALUES (...), ... <tail>` over `items` in chunks on
 /// `conn` (normally inside the caller's transaction) and collects what each statement's
 /// `RETURNING` clause in `tail` yields.
@@ -39,13 +56,8 @@ where
     R: for<'r> FromRow<'r, SqliteRow> + Send + Unpin,
 {
     let mut out = Vec::new();
-    let head = format!("INSERT INTO {table} ({}) ", columns.join(", "));
     for chunk in items.chunks(chunk_rows(columns.len())) {
-        let mut qb = QueryBuilder::<Sqlite>::new(head.as_str());
-        qb.push_values(chunk, |mut b, item| bind(&mut b, item));
-        qb.push(" ");
-        qb.push(tail);
-        let rows: Vec<R> = qb
+        let rows: Vec<R> = insert_statement(table, columns, tail, chunk, &bind)
             .build_query_as()
             .fetch_all(&mut *conn)
             .await

@@ -5,9 +5,8 @@ use std::sync::LazyLock;
 
 use kalshi::model::fill::Fill;
 use sqlx::sqlite::SqliteConnection;
-use sqlx::{QueryBuilder, Sqlite};
 
-use crate::batch::chunk_rows;
+use crate::batch::{chunk_rows, insert_statement};
 use crate::db::Store;
 use crate::error::{StoreError, StoreResult, db_err};
 use crate::report::UpsertReport;
@@ -53,18 +52,15 @@ async fn insert_new(
     scope_id: i64,
     fills: &[Fill],
 ) -> StoreResult<HashSet<String>> {
-    let head = format!("INSERT INTO fills ({}) ", fill::INSERT_COLUMNS.join(", "));
     let mut new = HashSet::new();
     for chunk in fills.chunks(chunk_rows(fill::INSERT_COLUMNS.len())) {
-        let mut qb = QueryBuilder::<Sqlite>::new(head.as_str());
-        qb.push_values(chunk, |mut b, f| fill::bind(&mut b, scope_id, f));
-        qb.push(" ");
-        qb.push(INSERT_TAIL);
-        let done = qb
-            .build()
-            .execute(&mut *conn)
-            .await
-            .map_err(db_err("fills", "writing a batch"))?;
+        let done = insert_statement("fills", fill::INSERT_COLUMNS, INSERT_TAIL, chunk, |b, f| {
+            fill::bind(b, scope_id, f);
+        })
+        .build()
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err("fills", "writing a batch"))?;
         let inserted = done.rows_affected();
         if inserted == chunk.len() as u64 {
             new.extend(chunk.iter().map(|f| f.fill_id.clone()));
