@@ -242,9 +242,9 @@ async fn order_click_to_pending_and_accepted_rows() {
             seed_target: "< 200 ms",
             note: format!(
                 "{how}; pending = the first of a Sending… row in the resting orders ({rows} of \
-                 {n} orders) or the ticket's button saying Sending… (the others: the resting \
-                 orders are fetched again on each order event, and the fetch answers after the \
-                 exchange accepted); in the DOM: median {pending_dom:.1} ms; {missed} of {n} \
+                 {n} orders) or the ticket's button saying Sending… (the others: the button \
+                 changes in the click's own handler, the row follows from the order's Pending \
+                 event); in the DOM: median {pending_dom:.1} ms; {missed} of {n} \
                  orders showed no pending sign before the accepted row"
             ),
         },
@@ -257,7 +257,11 @@ async fn order_click_to_pending_and_accepted_rows() {
             goal_value: Some(50.0),
             goal_stat: "median",
             seed_target: "< 200 ms",
-            note: format!("{how}; the row in the DOM: median {accepted_dom:.1} ms"),
+            note: format!(
+                "{how}; the row is drawn from the order's Accepted event (ui/src/live_orders.rs), \
+                 before the resting orders' re-read answers; the row in the DOM: median \
+                 {accepted_dom:.1} ms"
+            ),
         },
     ]);
 }
@@ -438,10 +442,9 @@ async fn market_list_of_10000_markets_to_first_paint() {
         goal_stat: "median",
         seed_target: "< 500 ms",
         note: format!(
-            "paper exchange with a 10,000-market universe, of which the simulator has {listed} \
-             open at a time (the others are scheduled to open later) and the app lists the \
-             markets of open events: {listed} rows in the session's list, {active} in the \
-             default Open filter. From the click on the top bar's Markets (from Portfolio; the \
+            "paper exchange with a 10,000-market universe, every market opened at the start \
+             (open_all): {listed} rows in the session's list, {active} in the default Open \
+             filter. From the click on the top bar's Markets (from Portfolio; the \
              page mounts and issues list_markets for the first 500 open markets, busiest first) \
              to the animation frame after the first row with a ticker is in the DOM (rows in the \
              DOM: median {dom:.1} ms); the list_markets command alone, invoked from the page: \
