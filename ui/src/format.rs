@@ -1,50 +1,16 @@
 //! Numbers and times as a trader reads them: prices in cents as Kalshi shows them (`56¢`,
-//! `56.5¢`, `0.3¢`), dollars to the cent with thousands separators, counts, signed
+//! `56.5¢`, `0.3¢`), dollars to the cent with thousands separators, counts (the basic ones
+//! from `money::text`, shared with the core's messages), signed
 //! changes with a real minus sign, ages and countdowns. Exact: every figure is printed
 //! from the fixed-point units, never through `f64`.
 
 use ipc::{Count, Money, Price};
 
-/// The minus sign used for negative figures (U+2212, as wide as `+` in tabular figures).
-pub const MINUS: &str = "\u{2212}";
+pub use money::text::{MINUS, cents, count, dollars, thousands};
+use money::text::decimal;
+
 /// What an absent figure shows.
 pub const DASH: &str = "\u{2014}";
-
-/// Groups the digits of `n` in threes: `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `units` of `10^-decimals` as text with at least `min` decimals and trailing zeros
-/// beyond that trimmed, without sign.
-fn decimal(units: u64, decimals: u32, min: u32) -> String {
-    let scale = 10u64.pow(decimals);
-    let whole = thousands(units / scale);
-    let frac = units % scale;
-    let mut frac_text = format!("{frac:0width$}", width = decimals as usize);
-    while frac_text.len() > min as usize && frac_text.ends_with('0') {
-        frac_text.pop();
-    }
-    if frac_text.is_empty() {
-        whole
-    } else {
-        format!("{whole}.{frac_text}")
-    }
-}
-
-/// A price in cents: `56¢`, `56.5¢`, `0.3¢`, `100¢`.
-pub fn cents(p: Price) -> String {
-    let sign = if p.units() < 0 { MINUS } else { "" };
-    format!("{sign}{}¢", decimal(p.units().unsigned_abs(), 2, 0))
-}
 
 /// A price in cents, or a dash.
 pub fn cents_opt(p: Option<Price>) -> String {
@@ -66,14 +32,6 @@ pub fn money_cents(m: Money) -> String {
     format!("{sign}{}¢", decimal(tenths, 1, 0))
 }
 
-/// Dollars to the cent, rounded half away from zero: `$1,234.56`, `−$0.40`.
-pub fn dollars(m: Money) -> String {
-    let units = m.units();
-    let sign = if units < 0 { MINUS } else { "" };
-    let cents = (units.unsigned_abs() + 5_000) / 10_000;
-    format!("{sign}${}", decimal(cents, 2, 2))
-}
-
 /// Dollars with a sign always shown (P&L): `+$12.00`, `−$3.50`, `$0.00`.
 pub fn dollars_signed(m: Money) -> String {
     if m.units() > 0 && (m.units() + 5_000) / 10_000 > 0 {
@@ -93,12 +51,6 @@ pub fn dollars_exact(m: Money) -> String {
     let units = m.units();
     let sign = if units < 0 { MINUS } else { "" };
     format!("{sign}${}", decimal(units.unsigned_abs(), 6, 2))
-}
-
-/// Contracts: `1,234`, `12.5`, `−40` (a short position).
-pub fn count(c: Count) -> String {
-    let sign = if c.is_negative() { MINUS } else { "" };
-    format!("{sign}{}", decimal(c.units().unsigned_abs(), 2, 0))
 }
 
 /// Contracts in a narrow column: `999`, `12.3K`, `4.56M`.
@@ -283,24 +235,13 @@ mod tests {
     }
 
     #[test]
-    fn prices_show_in_cents_with_sub_cent_ticks() {
-        assert_eq!(cents(p("0.56")), "56¢");
-        assert_eq!(cents(p("0.565")), "56.5¢");
-        assert_eq!(cents(p("0.003")), "0.3¢");
-        assert_eq!(cents(p("0.0001")), "0.01¢");
-        assert_eq!(cents(p("1")), "100¢");
-        assert_eq!(cents(Price::ZERO), "0¢");
+    fn absent_and_typed_prices() {
         assert_eq!(cents_opt(None), DASH);
         assert_eq!(cents_input(p("0.565")), "56.5");
     }
 
     #[test]
-    fn money_rounds_to_the_cent_half_away_from_zero() {
-        assert_eq!(dollars(m("1234.56")), "$1,234.56");
-        assert_eq!(dollars(m("0.005")), "$0.01");
-        assert_eq!(dollars(m("0.004999")), "$0.00");
-        assert_eq!(dollars(m("-0.4")), "\u{2212}$0.40");
-        assert_eq!(dollars(m("1000000")), "$1,000,000.00");
+    fn signed_exact_and_per_contract_money() {
         assert_eq!(dollars_signed(m("12")), "+$12.00");
         assert_eq!(dollars_signed(m("-3.5")), "\u{2212}$3.50");
         assert_eq!(dollars_signed(Money::ZERO), "$0.00");
@@ -311,16 +252,10 @@ mod tests {
     }
 
     #[test]
-    fn counts_group_digits_and_compact_large_ones() {
-        assert_eq!(count(c("1234")), "1,234");
-        assert_eq!(count(c("12.5")), "12.5");
-        assert_eq!(count(c("-40")), "\u{2212}40");
+    fn large_counts_compact() {
         assert_eq!(count_compact(c("99999")), "99,999");
         assert_eq!(count_compact(c("123456")), "123.4K");
         assert_eq!(count_compact(c("4567890")), "4.56M");
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(100), "100");
-        assert_eq!(thousands(1000), "1,000");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 use kalshi::auth::KeyError;
 use kalshi::model::ws::WsError;
 use kalshi::model::{Count, Money, Price};
+use money::text;
 use kalshi::rest::{AuthFailure, Error as RestError};
 use kalshi::ws::{FeedConfigError, FeedError};
 use store::StoreError;
@@ -335,7 +336,13 @@ fn rejection(r: &OrderRejection) -> (ErrorCode, String) {
         OrderRejection::MarketNotFound { .. } => C::MarketNotFound,
         OrderRejection::InsufficientBalance { .. } => C::InsufficientBalance,
     };
+    // The person reads prices in cents and money in dollars, as everywhere in the app (the
+    // `Display` text above keeps the wire form for logs).
     let message = match r {
+        OrderRejection::PriceOutOfRange { price } => format!(
+            "Price {} is out of range: a limit price is above 0¢ and below 100¢.",
+            text::cents(*price)
+        ),
         OrderRejection::PriceOffGrid {
             price,
             below,
@@ -344,8 +351,9 @@ fn rejection(r: &OrderRejection) -> (ErrorCode, String) {
             let near: Vec<String> = [below, above]
                 .into_iter()
                 .flatten()
-                .map(ToString::to_string)
+                .map(|p| text::cents(*p))
                 .collect();
+            let price = text::cents(*price);
             if near.is_empty() {
                 format!("Price {price} is not on this market's price grid.")
             } else {
@@ -355,14 +363,26 @@ fn rejection(r: &OrderRejection) -> (ErrorCode, String) {
                 )
             }
         }
-        other => {
-            let text = other.to_string();
-            let mut chars = text.chars();
-            match chars.next() {
-                Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
-                None => text,
-            }
+        OrderRejection::CountNotPositive { count } => {
+            format!("Count {} must be above zero.", text::count(*count))
         }
+        OrderRejection::CountAboveMax { count, max } => format!(
+            "Count {} is above the per-order limit of {}.",
+            text::count(*count),
+            text::count(*max)
+        ),
+        OrderRejection::MarketNotOpen { ticker, status } => {
+            format!("Market {ticker} is not open ({status}).")
+        }
+        OrderRejection::MarketNotFound { ticker } => format!("Market {ticker} does not exist."),
+        OrderRejection::InsufficientBalance {
+            required,
+            available,
+        } => format!(
+            "The order needs {} (cost and worst-case fee) but only {} is available.",
+            text::dollars(*required),
+            text::dollars(*available)
+        ),
     };
     (code, message)
 }
@@ -427,11 +447,40 @@ mod tests {
         assert_eq!(e.code, ErrorCode::PriceOffGrid);
         assert_eq!(
             e.message,
-            "Price 0.4150 is not on this market's price grid (nearest: 0.4100 or 0.4200)."
+            "Price 41.5¢ is not on this market's price grid (nearest: 41¢ or 42¢)."
         );
         let e = AppError::from(CoreError::Order(OrderRejection::CountNotPositive {
             count: Count::ZERO,
         }));
-        assert_eq!(e.message, "Count 0.00 must be above zero.");
+        assert_eq!(e.message, "Count 0 must be above zero.");
+        let e = AppError::from(CoreError::Order(OrderRejection::PriceOutOfRange {
+            price: Price::from_units(10_100),
+        }));
+        assert_eq!(
+            e.message,
+            "Price 101¢ is out of range: a limit price is above 0¢ and below 100¢."
+        );
+        let e = AppError::from(CoreError::Order(OrderRejection::CountAboveMax {
+            count: Count::from_contracts(25_000),
+            max: Count::from_contracts(10_000),
+        }));
+        assert_eq!(
+            e.message,
+            "Count 25,000 is above the per-order limit of 10,000."
+        );
+        let e = AppError::from(CoreError::Order(OrderRejection::InsufficientBalance {
+            required: Money::from_units(12_345_000),
+            available: Money::from_units(2_500_000),
+        }));
+        assert_eq!(e.code, ErrorCode::InsufficientBalance);
+        assert_eq!(
+            e.message,
+            "The order needs $12.35 (cost and worst-case fee) but only $2.50 is available."
+        );
+        let e = AppError::from(CoreError::Order(OrderRejection::MarketNotOpen {
+            ticker: "KX-1".into(),
+            status: "closed".into(),
+        }));
+        assert_eq!(e.message, "Market KX-1 is not open (closed).");
     }
 }

@@ -17,7 +17,8 @@
 //! spaces, `+`, `.5`, `5.`, empty) is an error naming the input. Formatting produces the
 //! canonical text, so a canonical string round-trips byte for byte.
 //!
-//! [`fees`] holds Kalshi's fee formula on these numbers.
+//! [`fees`] holds Kalshi's fee formula on these numbers, and [`text`] the way every
+//! person-facing text prints them (`56¢`, `$1,234.56`).
 //!
 //! The crate depends on serde alone, so the SDK (`kalshi`, which re-exports these types
 //! as `kalshi::model::{Price, Money, Count}`) and the wasm UI's contract (`ipc`) share one
@@ -26,6 +27,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod fees;
+pub mod text;
 
 use std::fmt;
 use std::str::FromStr;
