@@ -46,7 +46,8 @@ static BY_ORDER_SCAN: LazyLock<String> = LazyLock::new(|| {
 /// stream); one that inserted none neither (a catch-up overlap). Otherwise the new rows are
 /// read back by row id: SQLite gives each new row one more than the largest row id in the
 /// table, so the `n` rows one statement inserted hold the `n` ids up to its last insert
-/// row id (checked: a different count is an error and the batch is rolled back).
+/// row id (checked: a different count is an error). Fills are never deleted, so the range
+/// can be read after the statement committed on its own.
 async fn insert_new(
     conn: &mut SqliteConnection,
     scope_id: i64,
@@ -89,7 +90,8 @@ async fn insert_new(
 }
 
 impl Store {
-    /// Stores a batch of fills in one transaction. A fill whose id is already stored
+    /// Stores a batch of fills atomically (one statement up to 1,777 fills, one transaction
+    /// beyond). A fill whose id is already stored
     /// (from REST catch-up or the WS feed) is skipped, so the same fill is never
     /// recorded twice; [`UpsertReport::inserted`] lists exactly the new ones.
     ///
@@ -100,16 +102,31 @@ impl Store {
             return Ok(UpsertReport::default());
         }
         let scope_id = self.scope_id(scope).await?;
-        let mut tx = self
-            .writer
-            .begin()
-            .await
-            .map_err(db_err("fills", "starting a batch"))?;
-        let new = insert_new(&mut tx, scope_id, fills).await?;
-        tickers::remember(&mut tx, scope_id, fills.iter().map(|x| x.ticker.as_str())).await?;
-        tx.commit()
-            .await
-            .map_err(db_err("fills", "committing a batch"))?;
+        let tickers = fills.iter().map(|x| x.ticker.as_str());
+        let new = if fills.len() <= chunk_rows(fill::INSERT_COLUMNS.len()) {
+            // One statement is its own transaction: no BEGIN and COMMIT trips to sqlx's
+            // worker and no statement journal. The tickers go first, on their own: an
+            // entry for a fill that then failed only widens a search by one ticker.
+            let mut conn = self
+                .writer
+                .acquire()
+                .await
+                .map_err(db_err("fills", "starting a batch"))?;
+            tickers::remember(&mut conn, scope_id, tickers).await?;
+            insert_new(&mut conn, scope_id, fills).await?
+        } else {
+            let mut tx = self
+                .writer
+                .begin()
+                .await
+                .map_err(db_err("fills", "starting a batch"))?;
+            let new = insert_new(&mut tx, scope_id, fills).await?;
+            tickers::remember(&mut tx, scope_id, tickers).await?;
+            tx.commit()
+                .await
+                .map_err(db_err("fills", "committing a batch"))?;
+            new
+        };
         self.wrote(fills.len());
         let report = UpsertReport::from_new(fills.iter().map(|f| f.fill_id.as_str()), &new);
         tracing::debug!(
