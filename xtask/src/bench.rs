@@ -494,8 +494,20 @@ fn machine_line() -> String {
         .unwrap_or_else(|| "unknown CPU".into());
     let commit =
         output("git", &["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "unknown".into());
-    let dirty = output("git", &["status", "--porcelain", "--untracked-files=no"])
-        .is_some_and(|s| !s.is_empty());
+    // BENCHMARKS.md itself does not change what is measured (its reviewed text is often
+    // edited while a run goes on).
+    let dirty = output(
+        "git",
+        &[
+            "status",
+            "--porcelain",
+            "--untracked-files=no",
+            "--",
+            ".",
+            ":!BENCHMARKS.md",
+        ],
+    )
+    .is_some_and(|s| !s.is_empty());
     let commit = if dirty {
         format!("{commit} + local changes")
     } else {
