@@ -576,7 +576,17 @@ async fn cold_start_to_markets_visible() {
         .enumerate()
         .map(|(i, name)| {
             let at: Vec<f64> = starts.iter().filter_map(|s| s.marks[i]).collect();
-            format!("{name:?} at {:.0} ms", measure::median_p99(&at).0)
+            if at.is_empty() {
+                // The list is fetched again only when the cached one is stale.
+                format!("{name:?} not logged (the cached list was fresh)")
+            } else {
+                format!(
+                    "{name:?} at {:.0} ms ({} of {} launches)",
+                    measure::median_p99(&at).0,
+                    at.len(),
+                    starts.len()
+                )
+            }
         })
         .collect();
     let marks = marks.join(", ");

@@ -6,8 +6,8 @@
 
 use ipc::{Count, Money, Price};
 
-pub use money::text::{MINUS, cents, count, dollars, thousands};
 use money::text::decimal;
+pub use money::text::{MINUS, cents, count, dollars, thousands};
 
 /// What an absent figure shows.
 pub const DASH: &str = "\u{2014}";

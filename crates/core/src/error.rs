@@ -8,9 +8,9 @@
 use kalshi::auth::KeyError;
 use kalshi::model::ws::WsError;
 use kalshi::model::{Count, Money, Price};
-use money::text;
 use kalshi::rest::{AuthFailure, Error as RestError};
 use kalshi::ws::{FeedConfigError, FeedError};
+use money::text;
 use store::StoreError;
 
 pub use ipc::{AppError, ErrorCode};
