@@ -117,8 +117,7 @@ pub fn ladder(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ipc::Money;
-    use ipc::commands::orders::OrderStatus;
+    use crate::fixtures::order_view;
 
     fn p(s: &str) -> Price {
         Price::parse(s).unwrap()
@@ -133,30 +132,12 @@ mod tests {
         }
     }
     fn order(side: BookSide, yes: &str, remaining: &str) -> OrderView {
-        let yes_price = p(yes);
-        OrderView {
-            order_id: "o".into(),
-            client_order_id: None,
-            ticker: "KX".into(),
-            outcome: if side == BookSide::Bid {
-                Outcome::Yes
-            } else {
-                Outcome::No
-            },
-            book_side: side,
-            status: OrderStatus::Resting,
-            yes_price,
-            no_price: yes_price.complement().unwrap(),
-            initial_count: c(remaining),
-            fill_count: Count::ZERO,
-            remaining_count: c(remaining),
-            fill_cost: Money::ZERO,
-            fees: Money::ZERO,
-            expires_ms: None,
-            created_ms: 0,
-            updated_ms: 0,
-            closed_unknown: None,
-        }
+        let outcome = if side == BookSide::Bid {
+            Outcome::Yes
+        } else {
+            Outcome::No
+        };
+        order_view("o", outcome, p(yes), Count::ZERO, c(remaining))
     }
 
     #[test]

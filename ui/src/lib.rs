@@ -14,6 +14,8 @@ pub mod bindings;
 pub mod book;
 pub mod chart;
 pub mod components;
+#[cfg(test)]
+mod fixtures;
 pub mod format;
 pub mod grouping;
 pub mod keys;

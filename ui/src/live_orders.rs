@@ -222,11 +222,11 @@ fn order_row(o: &OrderView) -> RestingRow {
 
 #[cfg(test)]
 mod tests {
-    use ipc::AppError;
     use ipc::commands::orders::TimeInForce;
-    use ipc::{ErrorCode, Money};
+    use ipc::{AppError, ErrorCode};
 
     use super::*;
+    use crate::fixtures::order_view;
 
     fn ticket(ticker: &str, action: Action, outcome: Outcome, cents: i64, count: i64) -> Ticket {
         Ticket {
@@ -260,23 +260,16 @@ mod tests {
 
     fn view(order_id: &str, client: &str, status: OrderStatus, remaining: i64) -> OrderView {
         OrderView {
-            order_id: order_id.into(),
             client_order_id: Some(client.into()),
             ticker: "M".into(),
-            outcome: Outcome::Yes,
-            book_side: BookSide::Bid,
             status,
-            yes_price: Price::from_units(4_000),
-            no_price: Price::from_units(6_000),
-            initial_count: Count::from_contracts(5),
-            fill_count: Count::from_contracts(5 - remaining),
-            remaining_count: Count::from_contracts(remaining),
-            fill_cost: Money::ZERO,
-            fees: Money::ZERO,
-            expires_ms: None,
-            created_ms: 0,
-            updated_ms: 0,
-            closed_unknown: None,
+            ..order_view(
+                order_id,
+                Outcome::Yes,
+                Price::from_units(4_000),
+                Count::from_contracts(5 - remaining),
+                Count::from_contracts(remaining),
+            )
         }
     }
 

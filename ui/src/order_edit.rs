@@ -100,36 +100,17 @@ pub fn decrease(o: &OrderView, by: &str) -> Result<(DecreaseOrder, Pending), Str
 
 #[cfg(test)]
 mod tests {
-    use ipc::Money;
-    use ipc::commands::orders::{BookSide, OrderStatus};
-
     use super::*;
+    use crate::fixtures::order_view;
 
     fn order(outcome: Outcome, yes_cents: i64, filled: i64, resting: i64) -> OrderView {
-        let yes = Price::from_units(yes_cents * 100);
-        OrderView {
-            order_id: "ord-1".into(),
-            client_order_id: None,
-            ticker: "KXT-1".into(),
+        order_view(
+            "ord-1",
             outcome,
-            book_side: if outcome == Outcome::Yes {
-                BookSide::Bid
-            } else {
-                BookSide::Ask
-            },
-            status: OrderStatus::Resting,
-            yes_price: yes,
-            no_price: yes.complement().unwrap(),
-            initial_count: Count::from_contracts(filled + resting),
-            fill_count: Count::from_contracts(filled),
-            remaining_count: Count::from_contracts(resting),
-            fill_cost: Money::ZERO,
-            fees: Money::ZERO,
-            expires_ms: None,
-            created_ms: 0,
-            updated_ms: 0,
-            closed_unknown: None,
-        }
+            Price::from_units(yes_cents * 100),
+            Count::from_contracts(filled),
+            Count::from_contracts(resting),
+        )
     }
 
     #[test]

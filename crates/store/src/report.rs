@@ -28,19 +28,13 @@ impl UpsertReport {
         batch_ids: impl IntoIterator<Item = &'a str>,
         new: &HashSet<String>,
     ) -> Self {
-        let mut report = Self::default();
-        let mut seen = HashSet::new();
-        for id in batch_ids {
-            if !seen.insert(id) {
-                continue;
-            }
+        Self::classify(batch_ids, |id| {
             if new.contains(id) {
-                report.inserted.push(id.to_owned());
+                Change::New
             } else {
-                report.unchanged += 1;
+                Change::None
             }
-        }
-        report
+        })
     }
 
     /// Classifies a batch from the `(id, revision)` pairs its statements returned: a
@@ -59,22 +53,43 @@ impl UpsertReport {
                 changed.insert(id.as_str());
             }
         }
+        Self::classify(batch_ids, |id| {
+            if new.contains(id) {
+                Change::New
+            } else if changed.contains(id) {
+                Change::Updated
+            } else {
+                Change::None
+            }
+        })
+    }
+
+    /// Each distinct id of the batch, in input order, under what `change` says of it.
+    fn classify<'a>(
+        batch_ids: impl IntoIterator<Item = &'a str>,
+        change: impl Fn(&str) -> Change,
+    ) -> Self {
         let mut report = Self::default();
         let mut seen = HashSet::new();
         for id in batch_ids {
             if !seen.insert(id) {
                 continue;
             }
-            if new.contains(id) {
-                report.inserted.push(id.to_owned());
-            } else if changed.contains(id) {
-                report.updated.push(id.to_owned());
-            } else {
-                report.unchanged += 1;
+            match change(id) {
+                Change::New => report.inserted.push(id.to_owned()),
+                Change::Updated => report.updated.push(id.to_owned()),
+                Change::None => report.unchanged += 1,
             }
         }
         report
     }
+}
+
+/// What a batch did to one id.
+enum Change {
+    New,
+    Updated,
+    None,
 }
 
 #[cfg(test)]
