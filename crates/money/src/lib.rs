@@ -314,6 +314,19 @@ impl Money {
     pub fn cost(price: Price, count: Count) -> Option<Self> {
         price.0.checked_mul(count.0).map(Self)
     }
+
+    /// The unrealized P&L of a position of `position` contracts (negative: NO contracts)
+    /// that cost `exposure`, marked at the YES price `mark`: its value there minus its
+    /// cost. One formula for the core's portfolio and the market page, which marks at the
+    /// live last price. `None` on overflow or a mark above $1.
+    pub fn unrealized(position: Count, exposure: Money, mark: Price) -> Option<Self> {
+        let value = if position.is_negative() {
+            Self::cost(mark.complement()?, position.abs())?
+        } else {
+            Self::cost(mark, position)?
+        };
+        value.checked_sub(exposure)
+    }
 }
 
 impl From<Price> for Money {
@@ -523,6 +536,18 @@ mod tests {
             serde_json::to_string(&Count::from_units(-3300)).unwrap(),
             "\"-33.00\""
         );
+    }
+
+    #[test]
+    fn unrealized_marks_yes_and_no_positions() {
+        let p = |s: &str| Price::parse(s).unwrap();
+        let m = |s: &str| Money::parse(s).unwrap();
+        let c = |s: &str| Count::parse(s).unwrap();
+        // 2 YES bought for $1.48, last trade 72¢: worth $1.44.
+        assert_eq!(Money::unrealized(c("2"), m("1.48"), p("0.72")), Some(m("-0.04")));
+        // 3 NO bought for $0.90 (30¢ each), YES at 20¢ so NO at 80¢: worth $2.40.
+        assert_eq!(Money::unrealized(c("-3"), m("0.90"), p("0.20")), Some(m("1.50")));
+        assert_eq!(Money::unrealized(c("-3"), m("0.90"), p("1.01")), None);
     }
 
     #[test]

@@ -4,7 +4,6 @@
 
 use std::rc::Rc;
 
-use ipc::Count;
 use ipc::commands::history::{FillFilter, FillHistory, PageRequest, TickerMatch};
 use ipc::commands::market::{
     CandleRange, Candles, CloseMarketView, GetMarket, MarketUpdate, OpenMarketView, RecentTrades,
@@ -13,6 +12,7 @@ use ipc::commands::market::{
 use ipc::commands::markets::MarketStatus;
 use ipc::commands::orders::{BookSide, CancelOrder, Outcome, RestingOrders};
 use ipc::commands::portfolio::GetPortfolio;
+use ipc::{Count, Money};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -198,6 +198,12 @@ pub fn market_page(p: &MarketProps) -> Html {
     let status = format!("{:?}", m.status).to_lowercase();
     let last = u.as_ref().and_then(|u| u.last_price).or(m.last_price);
     let change = format::change(last, m.previous_price);
+    // Marked at the live last price, so it moves with LAST above it; the portfolio's own
+    // mark is only read again when the account changes.
+    let unrealized = position.as_ref().and_then(|p| {
+        last.and_then(|mark| Money::unrealized(p.position, p.market_exposure, mark))
+            .or(p.unrealized_pnl)
+    });
 
     // Chart: candle closes (or mid of bid/ask when no trade), fills as markers.
     let chart = render_load(
@@ -388,7 +394,7 @@ pub fn market_page(p: &MarketProps) -> Html {
                                     <dl class="facts">
                                         <dt>{ "Contracts" }</dt><dd class="num">{ if pos.position.is_negative() { format!("{} NO", format::count(pos.position.abs())) } else { format!("{} YES", format::count(pos.position)) } }</dd>
                                         <dt>{ "Avg price" }</dt><dd class="num">{ pos.average_price.map_or_else(|| format::DASH.to_owned(), format::money_cents) }</dd>
-                                        <dt>{ "Unrealized" }</dt><dd class="num">{ pos.unrealized_pnl.map_or_else(|| format::DASH.to_owned(), format::dollars_signed) }</dd>
+                                        <dt>{ "Unrealized" }</dt><dd class="num" title="Marked at the last price">{ unrealized.map_or_else(|| format::DASH.to_owned(), format::dollars_signed) }</dd>
                                         <dt>{ "Realized" }</dt><dd class="num">{ format::dollars_signed(pos.realized_pnl) }</dd>
                                     </dl>
                                 },

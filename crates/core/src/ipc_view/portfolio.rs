@@ -23,13 +23,7 @@ fn average(exposure: Money, position: Count) -> Option<Money> {
 
 /// Mark value of `position` at YES price `mark`, minus what it cost.
 fn unrealized(position: Count, exposure: Money, mark: Option<Price>) -> Option<Money> {
-    let mark = mark?;
-    let value = if position.is_negative() {
-        Money::cost(mark.complement()?, position.abs())?
-    } else {
-        Money::cost(mark, position)?
-    };
-    value.checked_sub(exposure)
+    Money::unrealized(position, exposure, mark?)
 }
 
 /// A stored position, marked at `mark` (the last traded YES price, when known).
