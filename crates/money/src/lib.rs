@@ -544,9 +544,15 @@ mod tests {
         let m = |s: &str| Money::parse(s).unwrap();
         let c = |s: &str| Count::parse(s).unwrap();
         // 2 YES bought for $1.48, last trade 72¢: worth $1.44.
-        assert_eq!(Money::unrealized(c("2"), m("1.48"), p("0.72")), Some(m("-0.04")));
+        assert_eq!(
+            Money::unrealized(c("2"), m("1.48"), p("0.72")),
+            Some(m("-0.04"))
+        );
         // 3 NO bought for $0.90 (30¢ each), YES at 20¢ so NO at 80¢: worth $2.40.
-        assert_eq!(Money::unrealized(c("-3"), m("0.90"), p("0.20")), Some(m("1.50")));
+        assert_eq!(
+            Money::unrealized(c("-3"), m("0.90"), p("0.20")),
+            Some(m("1.50"))
+        );
         assert_eq!(Money::unrealized(c("-3"), m("0.90"), p("1.01")), None);
     }
 
