@@ -239,6 +239,15 @@ impl Reducible for AppState {
                 s.overlay = Overlay::None;
             }
             Action::Session(Ok(info)) => {
+                // Another environment or key: the orders on their way were the old
+                // session's, and its events will not come here.
+                let same = s
+                    .session
+                    .as_ref()
+                    .is_some_and(|old| old.environment == info.environment && old.key == info.key);
+                if !same {
+                    s.live_orders = Rc::default();
+                }
                 s.connection = Some((info.connection.clone(), now_ms()));
                 s.session = Some(info);
                 s.session_error = None;
