@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use ipc::commands::history::FillView;
 use ipc::commands::orders::{Action, BookSide, Outcome};
 use ipc::events::{AppEvent, OrderEvent};
-use ipc::{Count, Price};
+use money::text;
 
 /// Remembered entries per map before it starts over (a long session places many orders;
 /// the ones that matter are recent).
@@ -108,8 +108,8 @@ impl Labels {
         };
         format!(
             "{action} {outcome} {} at {}",
-            contracts(fill.count),
-            cents(price)
+            text::count(fill.count),
+            text::cents(price)
         )
     }
 
@@ -163,50 +163,16 @@ fn remember<V>(map: &mut HashMap<String, V>, key: String, value: V) {
     map.insert(key, value);
 }
 
-/// A price in cents as Kalshi shows it: `40¢`, `40.5¢`, `0.1¢`.
-pub fn cents(price: Price) -> String {
-    // A price unit is $0.0001, so one cent is 100 units.
-    let units = price.units();
-    let (whole, frac) = (units / 100, units % 100);
-    if frac == 0 {
-        format!("{whole}¢")
-    } else {
-        let frac = format!("{frac:02}");
-        format!("{whole}.{}¢", frac.trim_end_matches('0'))
-    }
-}
-
-/// A contract count without needless decimals: `5`, `2.5`.
-pub fn contracts(count: Count) -> String {
-    let text = count.to_string();
-    match text.split_once('.') {
-        Some((whole, frac)) if frac.chars().all(|c| c == '0') => whole.to_owned(),
-        Some((whole, frac)) => format!("{whole}.{}", frac.trim_end_matches('0')),
-        None => text,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use ipc::commands::orders::{PendingOrder, Ticket, TimeInForce};
+    use ipc::{Count, Price};
 
     use super::super::group::tests::fill;
     use super::*;
 
     fn price(text: &str) -> Price {
         Price::parse(text).unwrap()
-    }
-
-    #[test]
-    fn prices_read_in_cents_and_counts_without_zeros() {
-        assert_eq!(cents(price("0.4000")), "40¢");
-        assert_eq!(cents(price("0.4050")), "40.5¢");
-        assert_eq!(cents(price("0.0010")), "0.1¢");
-        assert_eq!(cents(price("0.0125")), "1.25¢");
-        assert_eq!(cents(price("1.0000")), "100¢");
-        assert_eq!(contracts(Count::from_contracts(5)), "5");
-        assert_eq!(contracts(Count::parse("2.50").unwrap()), "2.5");
-        assert_eq!(contracts(Count::parse("0.01").unwrap()), "0.01");
     }
 
     #[test]
