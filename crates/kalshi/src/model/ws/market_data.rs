@@ -31,6 +31,32 @@ impl From<PriceLevel> for (Price, Count) {
     }
 }
 
+/// A side of a snapshot, allocated once for a typical book: serde_json gives no length, so
+/// a plain `Vec` grows four times on the way to 20 levels.
+fn levels<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<PriceLevel>, D::Error> {
+    struct Levels;
+    impl<'de> serde::de::Visitor<'de> for Levels {
+        type Value = Vec<PriceLevel>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list of [price, count] levels")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).max(LEVELS_HINT));
+            while let Some(level) = seq.next_element()? {
+                out.push(level);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_seq(Levels)
+}
+
+/// Levels reserved per snapshot side.
+const LEVELS_HINT: usize = 32;
+
 /// `orderbook_snapshot`: the whole book of one market; replaces any local copy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderbookSnapshot {
@@ -40,10 +66,18 @@ pub struct OrderbookSnapshot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub market_id: Option<String>,
     /// YES bids; the key is absent on the wire when there are none. Order not guaranteed.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "levels"
+    )]
     pub yes_dollars_fp: Vec<PriceLevel>,
     /// NO bids; the key is absent on the wire when there are none. Order not guaranteed.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "levels"
+    )]
     pub no_dollars_fp: Vec<PriceLevel>,
 }
 
