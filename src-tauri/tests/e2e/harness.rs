@@ -110,15 +110,10 @@ impl Driver {
     pub fn app_pid(&self) -> Option<u32> {
         let app = std::fs::canonicalize(app_binary()).ok()?;
         let group = self.child.id();
-        std::fs::read_dir("/proc")
-            .ok()?
-            .filter_map(Result::ok)
-            .find_map(|entry| {
-                let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
-                let exe = std::fs::read_link(entry.path().join("exe")).ok()?;
-                let (state, pgrp) = proc_state(pid)?;
-                (exe == app && pgrp == group && state != 'Z').then_some(pid)
-            })
+        pids().find(|pid| {
+            std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app)
+                && proc_stat(*pid).is_some_and(|s| s.pgrp == group && s.state != 'Z')
+        })
     }
 
     /// Ends the app at once with SIGKILL, as a crash or a power cut would: nothing it
@@ -136,14 +131,44 @@ impl Driver {
     }
 }
 
-/// The state letter and process group of `pid` (from `/proc/PID/stat`).
-fn proc_state(pid: u32) -> Option<(char, u32)> {
+/// Every process id in `/proc`.
+pub fn pids() -> impl Iterator<Item = u32> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+}
+
+/// The fields of `/proc/PID/stat` the tests look at.
+// `comm` and `ppid` are read by measure.rs, which only the window bench includes.
+#[allow(dead_code)]
+pub struct ProcStat {
+    /// The command name (at most 15 bytes).
+    pub comm: String,
+    /// The state letter (`Z` for a zombie).
+    pub state: char,
+    /// The parent's pid.
+    pub ppid: u32,
+    /// The process group.
+    pub pgrp: u32,
+}
+
+/// `pid`'s `/proc/PID/stat`, if it still exists.
+pub fn proc_stat(pid: u32) -> Option<ProcStat> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // `pid (comm) state ppid pgrp …`: the command may hold spaces and parentheses.
-    let mut rest = stat.rsplit_once(')')?.1.split_whitespace();
+    let (head, tail) = stat.rsplit_once(')')?;
+    let comm = head.split_once('(')?.1.to_owned();
+    let mut rest = tail.split_whitespace();
     let state = rest.next()?.chars().next()?;
-    let pgrp = rest.nth(1)?.parse().ok()?;
-    Some((state, pgrp))
+    let ppid = rest.next()?.parse().ok()?;
+    let pgrp = rest.next()?.parse().ok()?;
+    Some(ProcStat {
+        comm,
+        state,
+        ppid,
+        pgrp,
+    })
 }
 
 /// Waits until `pid` has exited (gone, or a zombie nobody reaped yet) and the session bus
@@ -151,7 +176,7 @@ fn proc_state(pid: u32) -> Option<(char, u32)> {
 /// taken, forward its arguments to the dying instance and quit.
 pub fn wait_gone_pid(pid: u32) -> Step {
     let started = Instant::now();
-    while proc_state(pid).is_some_and(|(state, _)| state != 'Z') {
+    while proc_stat(pid).is_some_and(|s| s.state != 'Z') {
         if started.elapsed() > WAIT {
             return Err(format!("the app (pid {pid}) did not exit"));
         }

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use fantoccini::Client;
 use serde_json::{Value, json};
 
-use crate::harness::{Step, app_binary};
+use crate::harness::{Step, app_binary, pids, proc_stat};
 
 /// Names the file the rows are written to (a JSON array; rows with the same id replace
 /// the old ones, others are kept).
@@ -133,7 +133,7 @@ pub async fn wait_app_pid(data_dir: &Path) -> Step<u32> {
 /// WebKit's web process serving the app's page (a child of the app process).
 pub fn web_process(app: u32) -> Option<u32> {
     pids().find(|pid| {
-        stat(*pid).is_some_and(|(comm, ppid, _)| ppid == app && comm.starts_with("WebKitWebProc"))
+        proc_stat(*pid).is_some_and(|s| s.ppid == app && s.comm.starts_with("WebKitWebProc"))
     })
 }
 
@@ -203,25 +203,6 @@ pub fn now_epoch_ms() -> f64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
-}
-
-fn pids() -> impl Iterator<Item = u32> {
-    std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
-}
-
-/// (name, parent pid, state) of a process.
-fn stat(pid: u32) -> Option<(String, u32, char)> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let open = stat.find('(')?;
-    let close = stat.rfind(')')?;
-    let comm = stat[open + 1..close].to_owned();
-    let mut rest = stat[close + 2..].split_whitespace();
-    let state = rest.next()?.chars().next()?;
-    let ppid = rest.next()?.parse().ok()?;
-    Some((comm, ppid, state))
 }
 
 async fn poll<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> Step<T> {
