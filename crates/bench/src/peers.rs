@@ -409,46 +409,41 @@ fn rows(ours: &Report, ts: &Report, py: &Report, sign_ms: f64, floor: &Floor) ->
     ] {
         let kind = if orders { "order" } else { "get" };
         for report in [ours, ts, py] {
-            let Some(s) = samples(report, orders) else {
-                out.push(Row {
-                    group: "peers",
-                    id: format!("{kind}_{}", report.client),
-                    label: format!("{}: {what}", report.version),
-                    unit: "ms",
-                    median: f64::NAN,
-                    p99: f64::NAN,
-                    samples: 0,
-                    goal: "—".into(),
-                    goal_value: None,
-                    goal_stat: "median",
-                    seed_target: None,
-                    ratio: String::new(),
-                    met: None,
-                    note: "not measured: its only release (3.2.0) places orders through the \
-                           retired V1 path (410 at Kalshi and in the simulator)"
+            // A client's own figure: no goal of its own, the ratios below carry the goals.
+            let (median, p99, n, note) = match samples(report, orders) {
+                Some(s) => (
+                    s.median(),
+                    s.p99(),
+                    s.len(),
+                    cpu_per(report, orders).map_or_else(
+                        || "CPU not measured".into(),
+                        |c| format!("CPU {c:.3} ms per request"),
+                    ),
+                ),
+                None => (
+                    f64::NAN,
+                    f64::NAN,
+                    0,
+                    "not measured: its only release (3.2.0) places orders through the \
+                     retired V1 path (410 at Kalshi and in the simulator)"
                         .into(),
-                });
-                continue;
+                ),
             };
-            let cpu = cpu_per(report, orders);
             out.push(Row {
                 group: "peers",
                 id: format!("{kind}_{}", report.client),
                 label: format!("{}: {what}", report.version),
                 unit: "ms",
-                median: s.median(),
-                p99: s.p99(),
-                samples: s.len(),
+                median,
+                p99,
+                samples: n,
                 goal: "—".into(),
                 goal_value: None,
                 goal_stat: "median",
                 seed_target: None,
                 ratio: String::new(),
                 met: None,
-                note: cpu.map_or_else(
-                    || "CPU not measured".into(),
-                    |c| format!("CPU {c:.3} ms per request"),
-                ),
+                note,
             });
         }
         let ours_s = samples(ours, orders).unwrap_or_default();
